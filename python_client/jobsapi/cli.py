@@ -1,0 +1,77 @@
+"""The `jobsapi` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import SetupError
+from .migrate import deploy
+from .stack import Stack, jwt_secret
+from .tokens import ROLES, make_token
+
+
+def cmd_up(args: argparse.Namespace) -> int:
+    stack = Stack()
+    url = stack.up()
+    token = make_token(jwt_secret(), "jobs_admin", "admin", ttl_seconds=args.ttl)
+    print(f"jobsapi is up at {url}")
+    print(f"database: {stack.database_url() if stack.external_database else 'private cluster in ' + str(stack.state_dir / 'pgdata')}")
+    print("admin token:")
+    print(token)
+    print(f'try: curl -H "Authorization: Bearer $TOKEN" {url}/jobs')
+    return 0
+
+
+def cmd_down(args: argparse.Namespace) -> int:
+    Stack().down()
+    print("jobsapi is down")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    stack = Stack()
+    deploy(args.database_url or stack.database_url())
+    print("migrations and sql/ applied")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    ttl = None if args.ttl == 0 else args.ttl
+    print(make_token(jwt_secret(), args.role, args.sub, ttl_seconds=ttl))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jobsapi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start the local stack (cluster, migrations, PostgREST)")
+    up.add_argument("--ttl", type=int, default=24 * 3600, help="admin token lifetime, seconds")
+    up.set_defaults(func=cmd_up)
+
+    sub.add_parser("down", help="stop what `up` started").set_defaults(func=cmd_down)
+
+    migrate = sub.add_parser("migrate", help="apply migrations/ then sql/")
+    migrate.add_argument("--database-url", help="default: DATABASE_URL or the local cluster")
+    migrate.set_defaults(func=cmd_migrate)
+
+    token = sub.add_parser("token", help="print a JWT the running instance accepts")
+    token.add_argument("--role", choices=ROLES, required=True)
+    token.add_argument("--sub", required=True, help="the caller's name (JWT subject)")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds; 0 = never expires")
+    token.set_defaults(func=cmd_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SetupError as exc:
+        print(f"jobsapi: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

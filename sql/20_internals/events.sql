@@ -1,0 +1,86 @@
+-- The audit log of transitions and the bookkeeping that follows a
+-- statement on jobs. Statement-level triggers with transition tables, so a
+-- batch of N jobs costs one INSERT ... SELECT, not N trigger calls.
+-- SECURITY DEFINER: callers may change jobs but must not write the event log
+-- or the queue list directly. Depends on: helpers.sql.
+
+CREATE OR REPLACE FUNCTION jobs.tg_job__record_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    -- A queue exists as soon as a job names it.
+    INSERT INTO jobs.queue (name)
+    SELECT DISTINCT n.queue
+    FROM new_rows AS n
+    WHERE NOT EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = n.queue)
+    ON CONFLICT DO NOTHING;
+
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT n.id, NULL, n.status, jobs.current_actor(), n.message
+    FROM new_rows AS n;
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _500_record_insert ON jobs.job;
+CREATE TRIGGER _500_record_insert
+AFTER INSERT ON jobs.job
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs.tg_job__record_insert();
+
+CREATE OR REPLACE FUNCTION jobs.tg_job__record_transition()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT
+        n.id,
+        o.status,
+        n.status,
+        jobs.current_actor(),
+        CASE
+            WHEN n.error IS DISTINCT FROM o.error THEN n.error
+            ELSE n.message
+        END
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE o.status IS DISTINCT FROM n.status;
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _500_record_transition ON jobs.job;
+CREATE TRIGGER _500_record_transition
+AFTER UPDATE ON jobs.job
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs.tg_job__record_transition();
+
+-- A deleted job takes its history with it.
+CREATE OR REPLACE FUNCTION jobs.tg_job__delete_events()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    DELETE FROM jobs.job_event AS e
+    USING old_rows AS o
+    WHERE e.job_id = o.id;
+    RETURN NULL;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _500_delete_events ON jobs.job;
+CREATE TRIGGER _500_delete_events
+AFTER DELETE ON jobs.job
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs.tg_job__delete_events();

@@ -1,0 +1,119 @@
+-- Small private helpers shared by the triggers and the api functions.
+-- Depends on: migrations (schema jobs).
+
+-- Who is acting: the JWT subject under PostgREST, else the role set with
+-- SET ROLE, else the login role. Not current_user: inside a SECURITY DEFINER
+-- trigger that is the owner.
+CREATE OR REPLACE FUNCTION jobs.current_actor()
+RETURNS text
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT coalesce(
+        nullif(current_setting('request.jwt.claims', TRUE), '')::jsonb ->> 'sub',
+        nullif(current_setting('role'), 'none'),
+        session_user
+    );
+END;
+
+-- The one definition of the legal status transitions.
+CREATE OR REPLACE FUNCTION jobs.transition_allowed(
+    from_status jobs.job_status, to_status jobs.job_status
+)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT CASE from_status
+        WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
+        WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
+        WHEN 'running' THEN to_status IN (
+            'completed', 'failed', 'scheduled', 'queued', 'cancelling'
+        )
+        WHEN 'cancelling' THEN to_status = 'cancelled'
+        ELSE FALSE
+    END;
+END;
+
+-- A finished job never changes status again and is the only kind that may
+-- be deleted.
+CREATE OR REPLACE FUNCTION jobs.is_finished(status jobs.job_status)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT status IN ('completed', 'failed', 'cancelled');
+END;
+
+-- One entry of job.errors: what went wrong in one attempt.
+CREATE OR REPLACE FUNCTION jobs.error_entry(
+    attempt integer, error text, stacktrace text
+)
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT jsonb_build_object(
+        'attempt', attempt,
+        'at', now(),
+        'error', error,
+        'stacktrace', stacktrace
+    );
+END;
+
+-- Delay before the next attempt: base * 2^(attempts - 1), capped.
+CREATE OR REPLACE FUNCTION jobs.backoff(
+    attempts integer, base_seconds integer, max_seconds integer
+)
+RETURNS interval
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT make_interval(
+        secs => least(
+            base_seconds * power(2, greatest(attempts - 1, 0))::numeric,
+            max_seconds
+        )::double precision
+    );
+END;
+
+-- The job with that id, or a 404 error.
+CREATE OR REPLACE FUNCTION jobs.get_job(job_id bigint)
+RETURNS jobs.job
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    v_job jobs.job;
+BEGIN
+    SELECT * INTO v_job FROM jobs.job AS j WHERE j.id = job_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % does not exist', job_id
+            USING ERRCODE = 'PT404';
+    END IF;
+    RETURN v_job;
+END;
+$$;
+
+-- Refuse with 409 when a worker reports on a job it does not hold.
+CREATE OR REPLACE FUNCTION jobs.assert_held(job_id bigint, worker text)
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    v_job jobs.job := jobs.get_job(job_id);
+BEGIN
+    IF v_job.status NOT IN ('running', 'cancelling') THEN
+        RAISE EXCEPTION 'job % is %, not running', job_id, v_job.status
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
+    END IF;
+    IF worker IS NOT NULL AND v_job.worker IS DISTINCT FROM worker THEN
+        RAISE EXCEPTION 'job % is held by worker %, not %',
+            job_id, v_job.worker, worker
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
+    END IF;
+END;
+$$;

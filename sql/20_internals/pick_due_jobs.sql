@@ -1,0 +1,44 @@
+-- The ids of the next due jobs, locked for the caller; claim_jobs turns
+-- them into running jobs. Three static queries so each walks job_claim_idx
+-- in claim order: one queue (the common case) needs no sort at all.
+-- Depends on: migrations.
+CREATE OR REPLACE FUNCTION jobs.pick_due_jobs(queues text [], max_jobs integer)
+RETURNS bigint []
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
+    v_ids bigint[];
+BEGIN
+    IF cardinality(queues) = 1 THEN
+        SELECT array_agg(d.id) INTO v_ids FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE
+                j.status = 'queued' AND j.queue = queues[1]
+                AND j.queue <> ALL(v_paused)
+            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+    ELSIF queues IS NULL THEN
+        SELECT array_agg(d.id) INTO v_ids FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE j.status = 'queued' AND j.queue <> ALL(v_paused)
+            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+    ELSE
+        SELECT array_agg(d.id) INTO v_ids FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE
+                j.status = 'queued' AND j.queue = ANY(queues)
+                AND j.queue <> ALL(v_paused)
+            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+    END IF;
+    RETURN coalesce(v_ids, '{}');
+END;
+$$;

@@ -1,0 +1,26 @@
+-- Scheduled jobs whose run_at has come become queued. claim_jobs calls
+-- this before it looks for work, so no scheduler process is needed.
+-- Depends on: migrations, transitions.sql.
+CREATE OR REPLACE FUNCTION jobs.promote_due_jobs()
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_count integer;
+BEGIN
+    WITH due AS (
+        SELECT j.id
+        FROM jobs.job AS j
+        WHERE j.status = 'scheduled' AND j.run_at <= now()
+        ORDER BY j.run_at
+        LIMIT 1000
+        FOR UPDATE SKIP LOCKED
+    )
+    UPDATE jobs.job AS j
+    SET status = 'queued'
+    FROM due AS d
+    WHERE j.id = d.id;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    RETURN v_count;
+END;
+$$;

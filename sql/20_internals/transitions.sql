@@ -1,0 +1,99 @@
+-- The status-transition guard: the single place that decides which status
+-- changes are legal and stamps started_at, ended_at and attempts. It fires
+-- for PATCH, RPC and plain SQL alike. Depends on: helpers.sql.
+
+CREATE OR REPLACE FUNCTION jobs.tg_job__guard_transition()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NOT jobs.transition_allowed(OLD.status, NEW.status) THEN
+        RAISE EXCEPTION 'job % cannot go from % to %',
+            OLD.id, OLD.status, NEW.status
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', OLD.id, OLD.status),
+                HINT = CASE
+                    WHEN OLD.status = 'running' AND NEW.status = 'cancelled'
+                        THEN 'Use cancel_job: a running job is cancelling until its worker stops.'
+                    WHEN jobs.is_finished(OLD.status)
+                        THEN 'A finished job does not change status; retry it instead.'
+                END;
+    END IF;
+    CASE NEW.status
+        WHEN 'running' THEN
+            NEW.started_at := now();
+            NEW.ended_at := NULL;
+            NEW.attempts := OLD.attempts + 1;
+        WHEN 'completed', 'failed', 'cancelled' THEN
+            NEW.ended_at := now();
+            NEW.lease_expires_at := NULL;
+            IF NEW.status = 'completed' THEN
+                NEW.progress := 100;
+            END IF;
+        WHEN 'queued', 'scheduled' THEN
+            NEW.lease_expires_at := NULL;
+        ELSE
+            NULL;
+    END CASE;
+    RETURN NEW;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _100_guard_transition ON jobs.job;
+CREATE TRIGGER _100_guard_transition
+BEFORE UPDATE OF status ON jobs.job
+FOR EACH ROW
+WHEN (old.status IS DISTINCT FROM new.status)
+EXECUTE FUNCTION jobs.tg_job__guard_transition();
+
+-- A new job starts queued, scheduled (run_at in the future) or running (a
+-- run recorded by the process doing it). Fires only for rows that are not a
+-- plain queued submission, so bulk enqueues skip it.
+CREATE OR REPLACE FUNCTION jobs.tg_job__initial_status()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF NEW.status NOT IN ('queued', 'scheduled', 'running') THEN
+        RAISE EXCEPTION 'a new job cannot start as %', NEW.status
+            USING ERRCODE = '22023',
+                HINT = 'Submit it as queued, scheduled or running.';
+    END IF;
+    IF NEW.status = 'queued' AND NEW.run_at > now() THEN
+        NEW.status := 'scheduled';
+    ELSIF NEW.status = 'running' THEN
+        NEW.started_at := coalesce(NEW.started_at, now());
+        NEW.attempts := greatest(NEW.attempts, 1);
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _100_initial_status ON jobs.job;
+CREATE TRIGGER _100_initial_status
+BEFORE INSERT ON jobs.job
+FOR EACH ROW
+WHEN (new.status <> 'queued' OR new.run_at > now())
+EXECUTE FUNCTION jobs.tg_job__initial_status();
+
+-- Only finished jobs may be deleted; a queued or running one is cancelled
+-- first. Fires only for the rows it refuses.
+CREATE OR REPLACE FUNCTION jobs.tg_job__guard_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'job % is %: only finished jobs can be deleted',
+        OLD.id, OLD.status
+        USING ERRCODE = 'PT409',
+            DETAIL = format('job_id=%s status=%s', OLD.id, OLD.status),
+            HINT = 'Cancel it first.';
+END;
+$$;
+
+DROP TRIGGER IF EXISTS _100_guard_delete ON jobs.job;
+CREATE TRIGGER _100_guard_delete
+BEFORE DELETE ON jobs.job
+FOR EACH ROW
+WHEN (NOT jobs.is_finished(old.status))
+EXECUTE FUNCTION jobs.tg_job__guard_delete();

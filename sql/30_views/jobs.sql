@@ -1,0 +1,71 @@
+-- api.jobs: one row per job. A simple view over jobs.job, so PostgREST can
+-- insert, update and delete through it. Derived values are computed fields
+-- (functions of api.jobs in 40_functions/job_fields.sql), so a body that
+-- names one gets a 400 instead of an error from the view.
+-- Depends on: migrations, 20_internals.
+
+CREATE VIEW api.jobs WITH (security_invoker = TRUE) AS
+SELECT
+    j.id,
+    j.queue,
+    j.name,
+    j.type,
+    j.status,
+    j.priority,
+    j.payload,
+    j.meta,
+    j.run_at,
+    j.created_at,
+    j.started_at,
+    j.ended_at,
+    j.expires_at,
+    j.attempts,
+    j.max_attempts,
+    j.progress,
+    j.message,
+    j.result,
+    j.error,
+    j.stacktrace,
+    j.errors,
+    j.num_success,
+    j.num_error,
+    j.num_ignore,
+    j.owner,
+    j.worker,
+    j.lease_expires_at
+FROM jobs.job AS j;
+
+-- Omitted columns take the table's defaults; the owner is the caller.
+ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs.current_actor();
+
+COMMENT ON VIEW api.jobs IS
+$$Jobs
+
+One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise), with their events.$$;
+COMMENT ON COLUMN api.jobs.id IS 'Job id, assigned by the database.';
+COMMENT ON COLUMN api.jobs.queue IS 'Queue the job waits in (default: default). A queue exists once a job names it.';
+COMMENT ON COLUMN api.jobs.name IS 'What the job does, e.g. the function or ETL name. Not empty.';
+COMMENT ON COLUMN api.jobs.type IS 'Kind of job: export, import, flow, retry, etl or any label (default: job).';
+COMMENT ON COLUMN api.jobs.status IS 'scheduled, queued, running, completed, failed, cancelling or cancelled.';
+COMMENT ON COLUMN api.jobs.priority IS '1 low, 2 normal (default), 3 high, 4 urgent. Higher priorities are claimed first.';
+COMMENT ON COLUMN api.jobs.payload IS 'Input for the worker (any JSON).';
+COMMENT ON COLUMN api.jobs.meta IS 'Free-form labels: integration, flow, export and import ids, comment, ticket reference.';
+COMMENT ON COLUMN api.jobs.run_at IS 'Earliest time the job may run (default: now).';
+COMMENT ON COLUMN api.jobs.created_at IS 'When the job was submitted.';
+COMMENT ON COLUMN api.jobs.started_at IS 'When the current or last attempt started.';
+COMMENT ON COLUMN api.jobs.ended_at IS 'When the job finished (completed, failed or cancelled).';
+COMMENT ON COLUMN api.jobs.expires_at IS 'When the finished job may be pruned (default: 30 days after submission).';
+COMMENT ON COLUMN api.jobs.attempts IS 'Attempts started so far.';
+COMMENT ON COLUMN api.jobs.max_attempts IS 'Attempts allowed before the job fails for good (default 3).';
+COMMENT ON COLUMN api.jobs.progress IS 'Percent done, 0 to 100, reported by the worker.';
+COMMENT ON COLUMN api.jobs.message IS 'Latest human-readable message from the worker.';
+COMMENT ON COLUMN api.jobs.result IS 'Result returned by the worker (any JSON).';
+COMMENT ON COLUMN api.jobs.error IS 'Error of the latest failed attempt.';
+COMMENT ON COLUMN api.jobs.stacktrace IS 'Stack trace of the latest failed attempt.';
+COMMENT ON COLUMN api.jobs.errors IS 'Every failed attempt: attempt, at, error, stacktrace.';
+COMMENT ON COLUMN api.jobs.num_success IS 'Records processed successfully.';
+COMMENT ON COLUMN api.jobs.num_error IS 'Records that failed; a completed job with errors is retriable.';
+COMMENT ON COLUMN api.jobs.num_ignore IS 'Records ignored.';
+COMMENT ON COLUMN api.jobs.owner IS 'Who submitted the job.';
+COMMENT ON COLUMN api.jobs.worker IS 'Worker that holds or last held the job.';
+COMMENT ON COLUMN api.jobs.lease_expires_at IS 'A running job whose lease passes without a heartbeat is rescued by reap_expired_leases.';

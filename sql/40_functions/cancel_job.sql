@@ -1,0 +1,29 @@
+-- cancel_job: stop a job that has not finished.
+-- Depends on: api.jobs, 20_internals.
+
+CREATE FUNCTION api.cancel_job(job_id bigint)
+RETURNS api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job api.jobs;
+BEGIN
+    PERFORM jobs.get_job(job_id);
+    -- The transition guard refuses a finished job (409).
+    -- A running job is told through its next heartbeat or report.
+    UPDATE jobs.job AS j
+    SET status = CASE
+        WHEN j.status IN ('running', 'cancelling') THEN 'cancelling'
+        ELSE 'cancelled'
+    END::jobs.job_status
+    WHERE j.id = job_id;
+
+    SELECT * INTO v_job FROM api.jobs AS v WHERE v.id = job_id;
+    RETURN v_job;
+END;
+$$;
+
+COMMENT ON FUNCTION api.cancel_job(bigint) IS
+$$Cancel a job
+
+A scheduled or queued job becomes cancelled at once. A running job becomes cancelling; its worker learns it at its next heartbeat or report, and the job then becomes cancelled. 404 for an unknown job, 409 for a job that already finished.$$;

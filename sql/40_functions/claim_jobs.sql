@@ -1,0 +1,49 @@
+-- claim_jobs: hand due jobs to a worker, never one job to two workers.
+-- Depends on: api.jobs, api.reap_expired_leases, 20_internals.
+
+CREATE FUNCTION api.claim_jobs(
+    queues text [] DEFAULT NULL,
+    worker text DEFAULT NULL,
+    max_jobs integer DEFAULT 1,
+    lease_seconds integer DEFAULT 300
+)
+RETURNS SETOF api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_worker text := coalesce(nullif(worker, ''), jobs.current_actor());
+    v_ids bigint[];
+BEGIN
+    IF max_jobs IS NULL OR max_jobs NOT BETWEEN 1 AND 1000 THEN
+        RAISE EXCEPTION 'max_jobs must be between 1 and 1000, not %', max_jobs
+            USING ERRCODE = '22023';
+    END IF;
+    IF lease_seconds IS NULL OR lease_seconds NOT BETWEEN 1 AND 86400 THEN
+        RAISE EXCEPTION 'lease_seconds must be between 1 and 86400, not %',
+            lease_seconds
+            USING ERRCODE = '22023';
+    END IF;
+
+    -- Lazy housekeeping: no process has to move due or abandoned jobs.
+    PERFORM jobs.promote_due_jobs();
+    PERFORM api.reap_expired_leases();
+
+    v_ids := jobs.pick_due_jobs(queues, max_jobs);
+    UPDATE jobs.job AS j
+    SET
+        status = 'running',
+        worker = v_worker,
+        lease_expires_at = now() + make_interval(secs => lease_seconds)
+    WHERE j.id = ANY(v_ids);
+
+    RETURN QUERY
+    SELECT * FROM api.jobs AS v
+    WHERE v.id = ANY(v_ids)
+    ORDER BY v.priority DESC, v.run_at ASC, v.id ASC;
+END;
+$$;
+
+COMMENT ON FUNCTION api.claim_jobs(text [], text, integer, integer) IS
+$$Claim due jobs for a worker
+
+Hands up to max_jobs (1-1000) due jobs of the given queues (all queues when null) to the worker: highest priority first, then oldest. Skips paused queues. Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job.$$;

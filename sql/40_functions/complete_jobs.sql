@@ -1,0 +1,87 @@
+-- complete_jobs / complete_job: a worker reports jobs done.
+-- Depends on: api.jobs, 20_internals.
+
+CREATE FUNCTION api.complete_jobs(results jsonb, worker text DEFAULT NULL)
+RETURNS SETOF api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_ids bigint[];
+BEGIN
+    -- A job whose cancel was asked ends cancelled, keeping what it did.
+    WITH done AS (
+        UPDATE jobs.job AS j
+        SET
+            status = CASE
+                WHEN j.status = 'cancelling' THEN 'cancelled' ELSE 'completed'
+            END::jobs.job_status,
+            result = coalesce(r.result, j.result),
+            num_success = coalesce(r.num_success, j.num_success),
+            num_error = coalesce(r.num_error, j.num_error),
+            num_ignore = coalesce(r.num_ignore, j.num_ignore),
+            message = coalesce(r.message, j.message)
+        FROM jsonb_to_recordset(results) AS r (
+            job_id bigint,
+            result jsonb,
+            num_success integer,
+            num_error integer,
+            num_ignore integer,
+            message text
+        )
+        WHERE
+            j.id = r.job_id
+            AND j.status IN ('running', 'cancelling')
+            AND (complete_jobs.worker IS NULL OR j.worker = complete_jobs.worker)
+        RETURNING j.id
+    )
+    SELECT array_agg(d.id) INTO v_ids FROM done AS d;
+
+    RETURN QUERY SELECT * FROM api.jobs AS v WHERE v.id = ANY(v_ids);
+END;
+$$;
+
+COMMENT ON FUNCTION api.complete_jobs(jsonb, text) IS
+$$Complete many jobs at once
+
+results is a JSON array of objects {job_id, result, num_success, num_error, num_ignore, message}; omitted fields keep their value. Jobs that are not running (or are held by another worker) are skipped; the answer lists the jobs that were completed (or cancelled, when a cancel was asked).$$;
+
+CREATE FUNCTION api.complete_job(
+    job_id bigint,
+    worker text DEFAULT NULL,
+    result jsonb DEFAULT NULL,
+    num_success integer DEFAULT NULL,
+    num_error integer DEFAULT NULL,
+    num_ignore integer DEFAULT NULL,
+    message text DEFAULT NULL
+)
+RETURNS api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job api.jobs;
+BEGIN
+    SELECT * INTO v_job
+    FROM api.complete_jobs(
+        jsonb_build_array(jsonb_build_object(
+            'job_id', job_id,
+            'result', result,
+            'num_success', num_success,
+            'num_error', num_error,
+            'num_ignore', num_ignore,
+            'message', message
+        )),
+        worker
+    );
+    IF NOT FOUND THEN
+        PERFORM jobs.assert_held(job_id, worker);
+    END IF;
+    RETURN v_job;
+END;
+$$;
+
+COMMENT ON FUNCTION api.complete_job(
+    bigint, text, jsonb, integer, integer, integer, text
+) IS
+$$Complete a job
+
+The worker holding the job reports it done with its result and counters. A job whose cancel was asked ends cancelled. 404 for an unknown job, 409 when it is not running or is held by another worker.$$;

@@ -1,0 +1,89 @@
+-- fail_jobs / fail_job: a worker reports failed attempts.
+-- Depends on: api.jobs, 20_internals.
+
+CREATE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL)
+RETURNS SETOF api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_ids bigint[];
+BEGIN
+    WITH failed AS (
+        UPDATE jobs.job AS j
+        SET
+            status = CASE
+                WHEN j.status = 'cancelling' THEN 'cancelled'
+                WHEN coalesce(f.retry, TRUE) AND j.attempts < j.max_attempts
+                    THEN 'scheduled'
+                ELSE 'failed'
+            END::jobs.job_status,
+            run_at = CASE
+                WHEN
+                    j.status = 'running'
+                    AND coalesce(f.retry, TRUE)
+                    AND j.attempts < j.max_attempts
+                    THEN now() + jobs.backoff(
+                        j.attempts, q.backoff_seconds, q.max_backoff_seconds
+                    )
+                ELSE j.run_at
+            END,
+            error = f.error,
+            stacktrace = f.stacktrace,
+            errors = j.errors || jobs.error_entry(j.attempts, f.error, f.stacktrace)
+        FROM
+            jsonb_to_recordset(failures) AS f (
+                job_id bigint, error text, stacktrace text, retry boolean
+            ),
+            jobs.queue AS q
+        WHERE
+            j.id = f.job_id
+            AND q.name = j.queue
+            AND j.status IN ('running', 'cancelling')
+            AND (fail_jobs.worker IS NULL OR j.worker = fail_jobs.worker)
+        RETURNING j.id
+    )
+    SELECT array_agg(d.id) INTO v_ids FROM failed AS d;
+
+    RETURN QUERY SELECT * FROM api.jobs AS v WHERE v.id = ANY(v_ids);
+END;
+$$;
+
+COMMENT ON FUNCTION api.fail_jobs(jsonb, text) IS
+$$Fail many attempts at once
+
+failures is a JSON array of objects {job_id, error, stacktrace, retry}. Each job goes back to scheduled with exponential backoff while attempts remain and retry is not false, else to failed; every attempt's error is kept in errors. Jobs that are not running (or are held by another worker) are skipped.$$;
+
+CREATE FUNCTION api.fail_job(
+    job_id bigint,
+    worker text DEFAULT NULL,
+    error text DEFAULT NULL,
+    stacktrace text DEFAULT NULL,
+    retry boolean DEFAULT TRUE
+)
+RETURNS api.jobs
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_job api.jobs;
+BEGIN
+    SELECT * INTO v_job
+    FROM api.fail_jobs(
+        jsonb_build_array(jsonb_build_object(
+            'job_id', job_id,
+            'error', error,
+            'stacktrace', stacktrace,
+            'retry', retry
+        )),
+        worker
+    );
+    IF NOT FOUND THEN
+        PERFORM jobs.assert_held(job_id, worker);
+    END IF;
+    RETURN v_job;
+END;
+$$;
+
+COMMENT ON FUNCTION api.fail_job(bigint, text, text, text, boolean) IS
+$$Fail a job's attempt
+
+The worker holding the job reports an error. While attempts remain (and retry is true) the job is scheduled again after backoff_seconds * 2^(attempts - 1) of its queue; otherwise it fails for good. A job whose cancel was asked ends cancelled. 404 for an unknown job, 409 when it is not running or is held by another worker.$$;

@@ -1,0 +1,59 @@
+-- Every grant in one reviewable place. The api views are security_invoker,
+-- so a role needs the privilege on the view and on the table under it.
+-- anon gets nothing but the schema: PostgREST answers 401 without a token.
+-- Depends on: everything above.
+
+GRANT USAGE ON SCHEMA api TO anon, jobs_user, jobs_worker, jobs_admin;
+GRANT USAGE ON SCHEMA jobs TO jobs_user, jobs_worker, jobs_admin;
+
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM public;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jobs FROM public;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs
+TO jobs_user, jobs_worker, jobs_admin;
+
+-- Tables under the views.
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job TO jobs_user, jobs_admin;
+GRANT SELECT, UPDATE ON jobs.job TO jobs_worker;
+GRANT USAGE ON SEQUENCE jobs.job_id_seq TO jobs_user, jobs_admin;
+GRANT SELECT ON jobs.job_event TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT ON jobs.queue TO jobs_user, jobs_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.queue TO jobs_admin;
+
+-- jobs: users submit and adjust what has not run yet; workers report
+-- through the functions; admins manage everything.
+GRANT SELECT, DELETE ON api.jobs TO jobs_user;
+GRANT INSERT (
+    queue, name, type, status, priority, payload, meta, run_at,
+    expires_at, max_attempts, message
+) ON api.jobs TO jobs_user;
+GRANT UPDATE (
+    name, priority, payload, meta, run_at, expires_at, max_attempts, status,
+    message
+) ON api.jobs TO jobs_user;
+GRANT SELECT ON api.jobs TO jobs_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON api.jobs TO jobs_admin;
+
+GRANT SELECT ON api.job_events TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT ON api.queues TO jobs_user, jobs_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON api.queues TO jobs_admin;
+
+GRANT EXECUTE ON FUNCTION
+api.events(api.jobs),
+api.queue_time(api.jobs),
+api.duration(api.jobs),
+api.estimated_remaining(api.jobs),
+api.retriable(api.jobs)
+TO jobs_user, jobs_worker, jobs_admin;
+GRANT EXECUTE ON FUNCTION api.cancel_job(bigint) TO jobs_user, jobs_admin;
+GRANT EXECUTE ON FUNCTION
+api.claim_jobs(text [], text, integer, integer),
+api.heartbeat(bigint, text, integer, text, jsonb, integer),
+api.complete_jobs(jsonb, text),
+api.complete_job(bigint, text, jsonb, integer, integer, integer, text),
+api.fail_jobs(jsonb, text),
+api.fail_job(bigint, text, text, text, boolean),
+api.reap_expired_leases()
+TO jobs_worker, jobs_admin;
+
+-- PostgREST reloads its schema cache after each deploy.
+NOTIFY pgrst, 'reload schema';
