@@ -1,0 +1,173 @@
+"""Fixtures: a private PostgreSQL cluster (pytest-postgresql builds a template
+database from migrations/ and sql/ once, then clones it per test) and a real
+PostgREST process on a free port.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from pytest_postgresql import factories
+from pytest_postgresql.executors import NoopExecutor
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from jobsapi.cluster import Cluster, free_port
+from jobsapi.migrate import deploy
+from jobsapi.paths import STATE_DIR
+from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
+from jobsapi.tokens import make_token
+
+
+def dsn(host: str, port: int, dbname: str, user: str = "postgres") -> str:
+    return f"postgresql://{user}@{host}:{port}/{dbname}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[NoopExecutor]:
+    """A cluster of our own on a free port, run as the postgres user."""
+    tmp = Path(tempfile.mkdtemp(prefix="jobsapi-test-"))
+    tmp.chmod(0o755)
+    cluster = Cluster(tmp / "pgdata", free_port())
+    cluster.init()
+    cluster.start(settings={"fsync": "off", "max_connections": "200"})
+    try:
+        yield NoopExecutor(host="127.0.0.1", port=cluster.port, user="postgres",
+                           password=None, dbname="jobsapi_test", options="")
+    finally:
+        cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_schema(host: str, port: int, user: str, dbname: str, **_: object) -> None:
+    """Build the template database exactly as a deploy does."""
+    deploy(dsn(host, port, dbname, user))
+
+
+@pytest.fixture(scope="session")
+def jobsapi_db(pg_server: NoopExecutor) -> Iterator[NoopExecutor]:
+    """The template database: migrations/ and sql/ applied once per session."""
+    janitor = DatabaseJanitor(user=pg_server.user, host=pg_server.host, port=pg_server.port,
+                              dbname=pg_server.template_dbname, as_template=True,
+                              password=None)
+    with janitor:
+        janitor.load(load_schema)
+        yield pg_server
+
+
+_postgresql = factories.postgresql("jobsapi_db")
+
+
+@pytest.fixture
+def db(_postgresql: psycopg.Connection) -> psycopg.Connection:
+    """A fresh database per test, autocommit connection as the superuser."""
+    _postgresql.autocommit = True
+    return _postgresql
+
+
+@pytest.fixture
+def connect(db: psycopg.Connection) -> Iterator[Callable[..., psycopg.Connection]]:
+    """Open more connections to the test's database (closed at the end)."""
+    opened: list[psycopg.Connection] = []
+    info = db.info
+
+    def _connect(**kwargs: object) -> psycopg.Connection:
+        conn = psycopg.connect(host=info.host, port=info.port, user=info.user,
+                               dbname=info.dbname, autocommit=True, **kwargs)
+        opened.append(conn)
+        return conn
+
+    yield _connect
+    for conn in opened:
+        conn.close()
+
+
+# --- HTTP: one PostgREST for the session, over a database cloned from the template.
+
+@pytest.fixture(scope="session")
+def jwt_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+@pytest.fixture(scope="session")
+def http_database(pg_server: NoopExecutor, jobsapi_db: NoopExecutor) -> Iterator[str]:
+    janitor = DatabaseJanitor(user="postgres", host=pg_server.host, port=pg_server.port,
+                              dbname="jobsapi_http", template_dbname=jobsapi_db.template_dbname,
+                              password=None)
+    janitor.init()
+    yield dsn(pg_server.host, pg_server.port, "jobsapi_http")
+    janitor.drop()
+
+
+@pytest.fixture(scope="session")
+def postgrest(http_database: str, jwt_secret: str, tmp_path_factory: pytest.TempPathFactory,
+              pg_server: NoopExecutor) -> Iterator[PostgrestProcess]:
+    binary = install_postgrest(STATE_DIR / "bin")
+    db_uri = dsn(pg_server.host, pg_server.port, "jobsapi_http", user="authenticator")
+    server = PostgrestProcess(binary=binary, env=postgrest_env(db_uri, jwt_secret, free_port()),
+                              logfile=tmp_path_factory.mktemp("postgrest") / "postgrest.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+class Api:
+    """An HTTP client for the test PostgREST that signs tokens on demand."""
+
+    def __init__(self, url: str, secret: str, database_url: str) -> None:
+        self.url = url
+        self.secret = secret
+        self.database_url = database_url
+        self.client = httpx.Client(base_url=url, timeout=30)
+
+    def token(self, role: str = "jobs_admin", sub: str = "admin", **kw: object) -> str:
+        return make_token(self.secret, role, sub, **kw)
+
+    def headers(self, role: str | None = "jobs_admin", sub: str = "admin",
+                **extra: str) -> dict[str, str]:
+        headers = dict(extra)
+        if role:
+            headers["Authorization"] = f"Bearer {self.token(role, sub)}"
+        return headers
+
+    def request(self, method: str, path: str, *, role: str | None = "jobs_admin",
+                sub: str = "admin", headers: dict[str, str] | None = None,
+                **kw: object) -> httpx.Response:
+        return self.client.request(method, path, headers={**self.headers(role, sub),
+                                                          **(headers or {})}, **kw)
+
+    def get(self, path: str, **kw: object) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, **kw: object) -> httpx.Response:
+        return self.request("POST", path, **kw)
+
+    def patch(self, path: str, **kw: object) -> httpx.Response:
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path: str, **kw: object) -> httpx.Response:
+        return self.request("DELETE", path, **kw)
+
+    def rpc(self, name: str, args: dict | None = None, **kw: object) -> httpx.Response:
+        return self.post(f"/rpc/{name}", json=args or {}, **kw)
+
+    def sql(self, query: str, *params: object) -> list[tuple]:
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            cur = conn.execute(query, params or None)
+            return cur.fetchall() if cur.description else []
+
+
+@pytest.fixture
+def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Iterator[Api]:
+    """The HTTP API over an emptied database."""
+    client = Api(postgrest.url, jwt_secret, http_database)
+    client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue RESTART IDENTITY")
+    yield client
+    client.client.close()
