@@ -43,7 +43,7 @@ CREATE TABLE jobs.job (
     created_at timestamptz NOT NULL DEFAULT now(),
     started_at timestamptz,
     ended_at timestamptz,
-    expires_at timestamptz NOT NULL DEFAULT now() + INTERVAL '30 days',
+    expires_at timestamptz NOT NULL DEFAULT now() + interval '30 days',
     attempts integer NOT NULL DEFAULT 0,
     max_attempts integer NOT NULL DEFAULT 3,
     progress smallint NOT NULL DEFAULT 0,

@@ -46,7 +46,7 @@ api.retriable(api.jobs)
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.cancel_job(bigint) TO jobs_user, jobs_admin;
 GRANT EXECUTE ON FUNCTION
-api.claim_jobs(text [], text, integer, integer),
+api.claim_jobs(text[], text, integer, integer),
 api.heartbeat(bigint, text, integer, text, jsonb, integer),
 api.complete_jobs(jsonb, text),
 api.complete_job(bigint, text, jsonb, integer, integer, integer, text),

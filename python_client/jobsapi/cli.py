@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from .errors import SetupError
-from .migrate import deploy
+from .migrate import deploy, set_authenticator_password
 from .stack import Stack, jwt_secret
 from .tokens import ROLES, make_token
 
@@ -30,8 +31,11 @@ def cmd_down(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    stack = Stack()
-    deploy(args.database_url or stack.database_url())
+    url = args.database_url or Stack().database_url()
+    deploy(url)
+    password = os.environ.get("JOBSAPI_AUTHENTICATOR_PASSWORD")
+    if password:
+        set_authenticator_password(url, password)
     print("migrations and sql/ applied")
     return 0
 

@@ -17,11 +17,12 @@ from pathlib import Path
 from .errors import SetupError
 
 PG_MAJOR = "15"
+DEFAULT_BINDIR = f"/usr/lib/postgresql/{PG_MAJOR}/bin"  # Debian's postgresql-15
 
 
 def pg_bindir() -> Path:
     """The directory holding initdb and pg_ctl, or SetupError saying how to get them."""
-    candidates = [os.environ.get("PG_BINDIR"), f"/usr/lib/postgresql/{PG_MAJOR}/bin"]
+    candidates = [os.environ.get("PG_BINDIR"), DEFAULT_BINDIR]
     pg_config = shutil.which("pg_config")
     if pg_config:
         out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True)

@@ -27,9 +27,11 @@ BEGIN ATOMIC
     SELECT CASE from_status
         WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
         WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
-        WHEN 'running' THEN to_status IN (
-            'completed', 'failed', 'scheduled', 'queued', 'cancelling'
-        )
+        WHEN 'running'
+            THEN
+                to_status IN (
+                    'completed', 'failed', 'scheduled', 'queued', 'cancelling'
+                )
         WHEN 'cancelling' THEN to_status = 'cancelled'
         ELSE FALSE
     END;

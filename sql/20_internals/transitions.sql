@@ -17,6 +17,7 @@ BEGIN
                         THEN 'Use cancel_job: a running job is cancelling until its worker stops.'
                     WHEN jobs.is_finished(OLD.status)
                         THEN 'A finished job does not change status; retry it instead.'
+                    ELSE 'See the lifecycle in the jobs description.'
                 END;
     END IF;
     CASE NEW.status

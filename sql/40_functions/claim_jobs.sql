@@ -2,7 +2,7 @@
 -- Depends on: api.jobs, api.reap_expired_leases, 20_internals.
 
 CREATE FUNCTION api.claim_jobs(
-    queues text [] DEFAULT NULL,
+    queues text[] DEFAULT NULL,
     worker text DEFAULT NULL,
     max_jobs integer DEFAULT 1,
     lease_seconds integer DEFAULT 300
@@ -43,7 +43,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION api.claim_jobs(text [], text, integer, integer) IS
+COMMENT ON FUNCTION api.claim_jobs(text[], text, integer, integer) IS
 $$Claim due jobs for a worker
 
 Hands up to max_jobs (1-1000) due jobs of the given queues (all queues when null) to the worker: highest priority first, then oldest. Skips paused queues. Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job.$$;

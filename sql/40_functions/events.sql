@@ -7,7 +7,14 @@ LANGUAGE sql
 STABLE
 ROWS 10
 BEGIN ATOMIC
-    SELECT e.*
+    SELECT
+        e.id,
+        e.job_id,
+        e.from_status,
+        e.to_status,
+        e.happened_at,
+        e.actor,
+        e.message
     FROM api.job_events AS e
     WHERE e.job_id = $1.id
     ORDER BY e.id;

@@ -1,0 +1,112 @@
+"""claim_jobs at the SQL level: order, queues, scheduling, bounds."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from factories import call, events, job, make_job
+
+
+def claim(db, **kw):
+    kw.setdefault("worker", "w1")
+    return call(db, "claim_jobs", **kw)
+
+
+def test_highest_priority_first_then_oldest(db):
+    low = make_job(db, priority=1)["id"]
+    old_normal = make_job(db, priority=2)["id"]
+    urgent = make_job(db, priority=4)["id"]
+    new_normal = make_job(db, priority=2)["id"]
+    got = [j["id"] for j in claim(db, queues=["default"], max_jobs=10)]
+    assert got == [urgent, old_normal, new_normal, low]
+
+
+def test_claim_marks_running_for_the_worker_with_a_lease(db):
+    job_id = make_job(db)["id"]
+    [row] = claim(db, queues=["default"], worker="w7", lease_seconds=60)
+    assert row["id"] == job_id
+    assert row["status"] == "running" and row["worker"] == "w7" and row["attempts"] == 1
+    lease = db.execute("SELECT lease_expires_at - now() FROM jobs.job WHERE id = %s",
+                       (job_id,)).fetchone()[0]
+    assert 59 <= lease.total_seconds() <= 60
+    assert events(db, job_id) == [(None, "queued"), ("queued", "running")]
+
+
+def test_max_jobs_bounds_the_batch(db):
+    for _ in range(5):
+        make_job(db)
+    assert len(claim(db, queues=["default"], max_jobs=3)) == 3
+    assert len(claim(db, queues=["default"], max_jobs=3)) == 2
+    assert claim(db, queues=["default"], max_jobs=3) == []
+
+
+@pytest.mark.parametrize("args", [{"max_jobs": 0}, {"max_jobs": 1001}, {"max_jobs": None},
+                                  {"lease_seconds": 0}, {"lease_seconds": None}])
+def test_out_of_range_arguments_are_refused(db, args):
+    make_job(db)
+    with pytest.raises(psycopg.Error) as info:
+        claim(db, queues=["default"], **args)
+    assert info.value.sqlstate == "22023"
+    assert db.execute("SELECT status::text FROM jobs.job").fetchone() == ("queued",)
+
+
+def test_only_the_named_queues_are_claimed(db):
+    a = make_job(db, queue="a")["id"]
+    b = make_job(db, queue="b")["id"]
+    c = make_job(db, queue="c", priority=4)["id"]
+    got = {j["id"] for j in claim(db, queues=["a", "b"], max_jobs=10)}
+    assert got == {a, b}
+    assert job(db, c)["status"] == "queued"
+
+
+def test_several_queues_still_claim_by_priority(db):
+    make_job(db, queue="a", priority=1)
+    urgent = make_job(db, queue="b", priority=4)["id"]
+    [row] = claim(db, queues=["a", "b"], max_jobs=1)
+    assert row["id"] == urgent
+
+
+def test_null_queues_claims_from_every_queue(db):
+    ids = {make_job(db, queue=q)["id"] for q in ("a", "b", "c")}
+    assert {j["id"] for j in claim(db, queues=None, max_jobs=10)} == ids
+
+
+def test_paused_queue_hands_out_nothing(db):
+    job_id = make_job(db, queue="p")["id"]
+    db.execute("UPDATE api.queues SET paused = true WHERE name = 'p'")
+    assert claim(db, queues=["p"]) == []
+    assert claim(db, queues=None) == []
+    db.execute("UPDATE api.queues SET paused = false WHERE name = 'p'")
+    assert [j["id"] for j in claim(db, queues=["p"])] == [job_id]
+
+
+def test_submitting_creates_the_queue(db):
+    make_job(db, queue="fresh")
+    assert db.execute("SELECT paused FROM api.queues WHERE name = 'fresh'").fetchone() == (False,)
+
+
+def test_scheduled_job_waits_until_due_then_is_claimed(db):
+    job_id = make_job(db, run_at="2999-01-01T00:00:00Z")["id"]
+    assert claim(db, queues=["default"]) == []
+    assert job(db, job_id)["status"] == "scheduled"
+    # Time passes: the job is due now. No process moves it; the claim does.
+    db.execute("UPDATE jobs.job SET run_at = now() - interval '1 s' WHERE id = %s", (job_id,))
+    [row] = claim(db, queues=["default"])
+    assert row["id"] == job_id
+    assert events(db, job_id) == [(None, "scheduled"), ("scheduled", "queued"),
+                                  ("queued", "running")]
+
+
+def test_a_due_urgent_scheduled_job_goes_before_older_queued_ones(db):
+    make_job(db, priority=2)
+    later = make_job(db, priority=4, run_at="2999-01-01T00:00:00Z")["id"]
+    db.execute("UPDATE jobs.job SET run_at = now() - interval '1 s' WHERE id = %s", (later,))
+    [row] = claim(db, queues=["default"])
+    assert row["id"] == later
+
+
+def test_empty_worker_name_falls_back_to_the_caller(db):
+    make_job(db)
+    [row] = call(db, "claim_jobs", queues=["default"], worker="")
+    assert row["worker"] == "postgres"

@@ -1,0 +1,160 @@
+"""The status-transition guard: every pair of statuses, through plain SQL."""
+
+from __future__ import annotations
+
+import itertools
+
+import psycopg
+import pytest
+
+from factories import events, job, make_job
+
+STATUSES = ["scheduled", "queued", "running", "completed", "failed", "cancelling", "cancelled"]
+
+# The lifecycle of DESIGN.md, written out independently of the SQL.
+LEGAL = {
+    ("scheduled", "queued"), ("scheduled", "running"), ("scheduled", "cancelled"),
+    ("queued", "scheduled"), ("queued", "running"), ("queued", "cancelled"),
+    ("running", "completed"), ("running", "failed"), ("running", "scheduled"),
+    ("running", "queued"), ("running", "cancelling"),
+    ("cancelling", "cancelled"),
+}
+PAIRS = [(a, b) for a, b in itertools.product(STATUSES, STATUSES) if a != b]
+
+
+def place(conn: psycopg.Connection, status: str) -> int:
+    """A job put straight into a status, with triggers off (superuser only)."""
+    row = make_job(conn, name="placed")
+    conn.execute("SET session_replication_role = replica")
+    try:
+        conn.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (status, row["id"]))
+    finally:
+        conn.execute("SET session_replication_role = DEFAULT")
+    return row["id"]
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), [p for p in PAIRS if p not in LEGAL])
+def test_illegal_transition_is_refused_and_row_unchanged(db, from_status, to_status):
+    job_id = place(db, from_status)
+    before = job(db, job_id)
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (to_status, job_id))
+    assert info.value.sqlstate == "PT409"
+    message = info.value.diag.message_primary
+    assert from_status in message and to_status in message
+    assert job(db, job_id) == before
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), sorted(LEGAL))
+def test_legal_transition_is_recorded(db, from_status, to_status):
+    job_id = place(db, from_status)
+    db.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (to_status, job_id))
+    assert job(db, job_id)["status"] == to_status
+    assert events(db, job_id)[-1] == (from_status, to_status)
+
+
+def test_refused_change_through_the_view_leaves_the_row(db):
+    job_id = place(db, "completed")
+    before = job(db, job_id)
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("UPDATE api.jobs SET status = 'queued', priority = 4 WHERE id = %s", (job_id,))
+    assert info.value.sqlstate == "PT409"
+    assert job(db, job_id) == before
+
+
+def test_one_bad_row_refuses_the_whole_statement(db):
+    ok = make_job(db)["id"]
+    done = place(db, "failed")
+    with pytest.raises(psycopg.Error):
+        db.execute("UPDATE jobs.job SET status = 'cancelled' WHERE id = ANY(%s)", ([ok, done],))
+    assert job(db, ok)["status"] == "queued"
+    assert job(db, done)["status"] == "failed"
+
+
+def test_running_stamps_start_and_counts_the_attempt(db):
+    job_id = make_job(db)["id"]
+    db.execute("UPDATE jobs.job SET status = 'running' WHERE id = %s", (job_id,))
+    row = job(db, job_id)
+    assert row["attempts"] == 1
+    assert row["started_at"] is not None and row["ended_at"] is None
+
+
+def test_finishing_stamps_end_and_drops_the_lease(db):
+    job_id = make_job(db)["id"]
+    db.execute("UPDATE jobs.job SET status = 'running', lease_expires_at = now() + interval '1 min'"
+               " WHERE id = %s", (job_id,))
+    db.execute("UPDATE jobs.job SET status = 'completed' WHERE id = %s", (job_id,))
+    row = job(db, job_id)
+    assert row["ended_at"] is not None
+    assert row["lease_expires_at"] is None
+    assert row["progress"] == 100
+
+
+def test_an_update_without_status_change_records_no_event(db):
+    job_id = make_job(db)["id"]
+    db.execute("UPDATE api.jobs SET priority = 4 WHERE id = %s", (job_id,))
+    assert events(db, job_id) == [(None, "queued")]
+
+
+@pytest.mark.parametrize("status", ["completed", "failed", "cancelled", "cancelling"])
+def test_a_new_job_cannot_start_finished(db, status):
+    with pytest.raises(psycopg.Error) as info:
+        make_job(db, status=status)
+    assert info.value.sqlstate == "22023"
+    assert db.execute("SELECT count(*) FROM jobs.job").fetchone() == (0,)
+
+
+def test_future_run_at_makes_a_new_job_scheduled(db):
+    row = make_job(db, run_at="2999-01-01T00:00:00Z")
+    assert row["status"] == "scheduled"
+
+
+def test_a_new_running_job_is_stamped(db):
+    row = make_job(db, status="running")
+    assert row["attempts"] == 1 and row["started_at"] is not None
+
+
+@pytest.mark.parametrize(("field", "value", "constraint"), [
+    ("priority", 0, "job_priority_in_range"),
+    ("priority", 5, "job_priority_in_range"),
+    ("name", "", "job_name_not_empty"),
+    ("max_attempts", 0, "job_max_attempts_is_positive"),
+])
+def test_constraints_refuse_bad_submissions(db, field, value, constraint):
+    with pytest.raises(psycopg.errors.CheckViolation) as info:
+        make_job(db, **{"name": "x", field: value})
+    assert info.value.diag.constraint_name == constraint
+
+
+@pytest.mark.parametrize(("column", "value", "constraint"), [
+    ("progress", 101, "job_progress_in_range"),
+    ("progress", -1, "job_progress_in_range"),
+    ("num_success", -1, "job_num_success_not_negative"),
+    ("num_error", -1, "job_num_error_not_negative"),
+    ("num_ignore", -1, "job_num_ignore_not_negative"),
+    ("attempts", -1, "job_attempts_not_negative"),
+])
+def test_constraints_refuse_bad_updates(db, column, value, constraint):
+    job_id = make_job(db)["id"]
+    with pytest.raises(psycopg.errors.CheckViolation) as info:
+        db.execute(f"UPDATE jobs.job SET {column} = %s WHERE id = %s", (value, job_id))
+    assert info.value.diag.constraint_name == constraint
+
+
+def test_status_outside_the_canonical_set_is_refused(db):
+    with pytest.raises(psycopg.errors.InvalidTextRepresentation):
+        make_job(db, status="done")
+
+
+def test_deleting_an_unfinished_job_is_refused(db):
+    job_id = make_job(db)["id"]
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("DELETE FROM api.jobs WHERE id = %s", (job_id,))
+    assert info.value.sqlstate == "PT409"
+    assert job(db, job_id)["status"] == "queued"
+
+
+def test_deleting_a_finished_job_removes_its_events(db):
+    job_id = place(db, "completed")
+    db.execute("DELETE FROM api.jobs WHERE id = %s", (job_id,))
+    assert events(db, job_id) == []
