@@ -10,6 +10,8 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+    v_actor text := jobs.current_actor();
 BEGIN
     -- A queue exists as soon as a job names it.
     INSERT INTO jobs.queue (name)
@@ -19,7 +21,7 @@ BEGIN
     ON CONFLICT DO NOTHING;
 
     INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
-    SELECT n.id, NULL, n.status, jobs.current_actor(), n.message
+    SELECT n.id, NULL, n.status, v_actor, n.message
     FROM new_rows AS n;
     RETURN NULL;
 END;
@@ -32,19 +34,25 @@ REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs.tg_job__record_insert();
 
+-- Transition tables carry no statistics, so the planner would pair old and
+-- new rows with a nested loop: quadratic in the batch size. A hash join
+-- keeps a batch of 1000 as cheap per row as a batch of 10.
 CREATE OR REPLACE FUNCTION jobs.tg_job__record_transition()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET enable_nestloop = off
 AS $$
+DECLARE
+    v_actor text := jobs.current_actor();
 BEGIN
     INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
     SELECT
         n.id,
         o.status,
         n.status,
-        jobs.current_actor(),
+        v_actor,
         CASE
             WHEN n.error IS DISTINCT FROM o.error THEN n.error
             ELSE n.message
