@@ -4,11 +4,11 @@
 -- Depends on: everything above.
 
 GRANT USAGE ON SCHEMA api TO anon, jobs_user, jobs_worker, jobs_admin;
-GRANT USAGE ON SCHEMA jobs TO jobs_user, jobs_worker, jobs_admin;
+GRANT USAGE ON SCHEMA jobs, jobs_internal TO jobs_user, jobs_worker, jobs_admin;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM public;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jobs FROM public;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jobs_internal FROM public;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs_internal
 TO jobs_user, jobs_worker, jobs_admin;
 
 -- Tables under the views.

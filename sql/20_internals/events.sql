@@ -4,14 +4,14 @@
 -- SECURITY DEFINER: callers may change jobs but must not write the event log
 -- or the queue list directly. Depends on: helpers.sql.
 
-CREATE OR REPLACE FUNCTION jobs.tg_job__record_insert()
+CREATE FUNCTION jobs_internal.tg_job__record_insert()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-    v_actor text := jobs.current_actor();
+    v_actor text := jobs_internal.current_actor();
 BEGIN
     -- A queue exists as soon as a job names it.
     INSERT INTO jobs.queue (name)
@@ -27,17 +27,16 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _500_record_insert ON jobs.job;
 CREATE TRIGGER _500_record_insert
 AFTER INSERT ON jobs.job
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT
-EXECUTE FUNCTION jobs.tg_job__record_insert();
+EXECUTE FUNCTION jobs_internal.tg_job__record_insert();
 
 -- Transition tables carry no statistics, so the planner would pair old and
 -- new rows with a nested loop: quadratic in the batch size. A hash join
 -- keeps a batch of 1000 as cheap per row as a batch of 10.
-CREATE OR REPLACE FUNCTION jobs.tg_job__record_transition()
+CREATE FUNCTION jobs_internal.tg_job__record_transition()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -45,7 +44,7 @@ SET search_path = ''
 SET enable_nestloop = off
 AS $$
 DECLARE
-    v_actor text := jobs.current_actor();
+    v_actor text := jobs_internal.current_actor();
 BEGIN
     INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
     SELECT
@@ -64,15 +63,14 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _500_record_transition ON jobs.job;
 CREATE TRIGGER _500_record_transition
 AFTER UPDATE ON jobs.job
 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT
-EXECUTE FUNCTION jobs.tg_job__record_transition();
+EXECUTE FUNCTION jobs_internal.tg_job__record_transition();
 
 -- A deleted job takes its history with it.
-CREATE OR REPLACE FUNCTION jobs.tg_job__delete_events()
+CREATE FUNCTION jobs_internal.tg_job__delete_events()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -86,9 +84,8 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _500_delete_events ON jobs.job;
 CREATE TRIGGER _500_delete_events
 AFTER DELETE ON jobs.job
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT
-EXECUTE FUNCTION jobs.tg_job__delete_events();
+EXECUTE FUNCTION jobs_internal.tg_job__delete_events();

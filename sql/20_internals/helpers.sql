@@ -4,7 +4,7 @@
 -- Who is acting: the JWT subject under PostgREST, else the role set with
 -- SET ROLE, else the login role. Not current_user: inside a SECURITY DEFINER
 -- trigger that is the owner.
-CREATE OR REPLACE FUNCTION jobs.current_actor()
+CREATE FUNCTION jobs_internal.current_actor()
 RETURNS text
 LANGUAGE sql
 STABLE
@@ -17,7 +17,7 @@ BEGIN ATOMIC
 END;
 
 -- The one definition of the legal status transitions.
-CREATE OR REPLACE FUNCTION jobs.transition_allowed(
+CREATE FUNCTION jobs_internal.transition_allowed(
     from_status jobs.job_status, to_status jobs.job_status
 )
 RETURNS boolean
@@ -39,7 +39,7 @@ END;
 
 -- A finished job never changes status again and is the only kind that may
 -- be deleted.
-CREATE OR REPLACE FUNCTION jobs.is_finished(status jobs.job_status)
+CREATE FUNCTION jobs_internal.is_finished(status jobs.job_status)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE
@@ -48,7 +48,7 @@ BEGIN ATOMIC
 END;
 
 -- One entry of job.errors: what went wrong in one attempt.
-CREATE OR REPLACE FUNCTION jobs.error_entry(
+CREATE FUNCTION jobs_internal.error_entry(
     attempt integer, error text, stacktrace text
 )
 RETURNS jsonb
@@ -64,7 +64,7 @@ BEGIN ATOMIC
 END;
 
 -- Delay before the next attempt: base * 2^(attempts - 1), capped.
-CREATE OR REPLACE FUNCTION jobs.backoff(
+CREATE FUNCTION jobs_internal.backoff(
     attempts integer, base_seconds integer, max_seconds integer
 )
 RETURNS interval
@@ -80,7 +80,7 @@ BEGIN ATOMIC
 END;
 
 -- The job with that id, or a 404 error.
-CREATE OR REPLACE FUNCTION jobs.get_job(job_id bigint)
+CREATE FUNCTION jobs_internal.get_job(job_id bigint)
 RETURNS jobs.job
 LANGUAGE plpgsql
 STABLE
@@ -98,13 +98,13 @@ END;
 $$;
 
 -- Refuse with 409 when a worker reports on a job it does not hold.
-CREATE OR REPLACE FUNCTION jobs.assert_held(job_id bigint, worker text)
+CREATE FUNCTION jobs_internal.assert_held(job_id bigint, worker text)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
 AS $$
 DECLARE
-    v_job jobs.job := jobs.get_job(job_id);
+    v_job jobs.job := jobs_internal.get_job(job_id);
 BEGIN
     IF v_job.status NOT IN ('running', 'cancelling') THEN
         RAISE EXCEPTION 'job % is %, not running', job_id, v_job.status

@@ -2,7 +2,7 @@
 -- them into running jobs. Three static queries so each walks job_claim_idx
 -- in claim order: one queue (the common case) needs no sort at all.
 -- Depends on: migrations.
-CREATE OR REPLACE FUNCTION jobs.pick_due_jobs(queues text[], max_jobs integer)
+CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]
 LANGUAGE plpgsql
 AS $$

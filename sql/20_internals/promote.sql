@@ -1,7 +1,7 @@
 -- Scheduled jobs whose run_at has come become queued. claim_jobs calls
 -- this before it looks for work, so no scheduler process is needed.
 -- Depends on: migrations, transitions.sql.
-CREATE OR REPLACE FUNCTION jobs.promote_due_jobs()
+CREATE FUNCTION jobs_internal.promote_due_jobs()
 RETURNS integer
 LANGUAGE plpgsql
 AS $$

@@ -2,12 +2,12 @@
 -- changes are legal and stamps started_at, ended_at and attempts. It fires
 -- for PATCH, RPC and plain SQL alike. Depends on: helpers.sql.
 
-CREATE OR REPLACE FUNCTION jobs.tg_job__guard_transition()
+CREATE FUNCTION jobs_internal.tg_job__guard_transition()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    IF NOT jobs.transition_allowed(OLD.status, NEW.status) THEN
+    IF NOT jobs_internal.transition_allowed(OLD.status, NEW.status) THEN
         RAISE EXCEPTION 'job % cannot go from % to %',
             OLD.id, OLD.status, NEW.status
             USING ERRCODE = 'PT409',
@@ -15,7 +15,7 @@ BEGIN
                 HINT = CASE
                     WHEN OLD.status = 'running' AND NEW.status = 'cancelled'
                         THEN 'Use cancel_job: a running job is cancelling until its worker stops.'
-                    WHEN jobs.is_finished(OLD.status)
+                    WHEN jobs_internal.is_finished(OLD.status)
                         THEN 'A finished job does not change status; retry it instead.'
                     ELSE 'See the lifecycle in the jobs description.'
                 END;
@@ -40,17 +40,16 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _100_guard_transition ON jobs.job;
 CREATE TRIGGER _100_guard_transition
 BEFORE UPDATE OF status ON jobs.job
 FOR EACH ROW
 WHEN (old.status IS DISTINCT FROM new.status)
-EXECUTE FUNCTION jobs.tg_job__guard_transition();
+EXECUTE FUNCTION jobs_internal.tg_job__guard_transition();
 
 -- A new job starts queued, scheduled (run_at in the future) or running (a
 -- run recorded by the process doing it). Fires only for rows that are not a
 -- plain queued submission, so bulk enqueues skip it.
-CREATE OR REPLACE FUNCTION jobs.tg_job__initial_status()
+CREATE FUNCTION jobs_internal.tg_job__initial_status()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -70,16 +69,15 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _100_initial_status ON jobs.job;
 CREATE TRIGGER _100_initial_status
 BEFORE INSERT ON jobs.job
 FOR EACH ROW
 WHEN (new.status <> 'queued' OR new.run_at > now())
-EXECUTE FUNCTION jobs.tg_job__initial_status();
+EXECUTE FUNCTION jobs_internal.tg_job__initial_status();
 
 -- Only finished jobs may be deleted; a queued or running one is cancelled
 -- first. Fires only for the rows it refuses.
-CREATE OR REPLACE FUNCTION jobs.tg_job__guard_delete()
+CREATE FUNCTION jobs_internal.tg_job__guard_delete()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -92,9 +90,8 @@ BEGIN
 END;
 $$;
 
-DROP TRIGGER IF EXISTS _100_guard_delete ON jobs.job;
 CREATE TRIGGER _100_guard_delete
 BEFORE DELETE ON jobs.job
 FOR EACH ROW
-WHEN (NOT jobs.is_finished(old.status))
-EXECUTE FUNCTION jobs.tg_job__guard_delete();
+WHEN (NOT jobs_internal.is_finished(old.status))
+EXECUTE FUNCTION jobs_internal.tg_job__guard_delete();

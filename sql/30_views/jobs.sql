@@ -36,7 +36,7 @@ SELECT
 FROM jobs.job AS j;
 
 -- Omitted columns take the table's defaults; the owner is the caller.
-ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs.current_actor();
+ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs_internal.current_actor();
 
 COMMENT ON VIEW api.jobs IS
 $$Jobs

@@ -8,7 +8,7 @@ AS $$
 DECLARE
     v_job api.jobs;
 BEGIN
-    PERFORM jobs.get_job(job_id);
+    PERFORM jobs_internal.get_job(job_id);
     -- The transition guard refuses a finished job (409).
     -- A running job is told through its next heartbeat or report.
     UPDATE jobs.job AS j

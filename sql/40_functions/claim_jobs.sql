@@ -11,7 +11,7 @@ RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    v_worker text := coalesce(nullif(worker, ''), jobs.current_actor());
+    v_worker text := coalesce(nullif(worker, ''), jobs_internal.current_actor());
     v_ids bigint[];
 BEGIN
     IF max_jobs IS NULL OR max_jobs NOT BETWEEN 1 AND 1000 THEN
@@ -25,10 +25,10 @@ BEGIN
     END IF;
 
     -- Lazy housekeeping: no process has to move due or abandoned jobs.
-    PERFORM jobs.promote_due_jobs();
+    PERFORM jobs_internal.promote_due_jobs();
     PERFORM api.reap_expired_leases();
 
-    v_ids := jobs.pick_due_jobs(queues, max_jobs);
+    v_ids := jobs_internal.pick_due_jobs(queues, max_jobs);
     UPDATE jobs.job AS j
     SET
         status = 'running',

@@ -73,7 +73,7 @@ BEGIN
         worker
     );
     IF NOT FOUND THEN
-        PERFORM jobs.assert_held(job_id, worker);
+        PERFORM jobs_internal.assert_held(job_id, worker);
     END IF;
     RETURN v_job;
 END;

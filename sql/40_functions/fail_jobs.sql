@@ -22,14 +22,14 @@ BEGIN
                     j.status = 'running'
                     AND coalesce(f.retry, TRUE)
                     AND j.attempts < j.max_attempts
-                    THEN now() + jobs.backoff(
+                    THEN now() + jobs_internal.backoff(
                         j.attempts, q.backoff_seconds, q.max_backoff_seconds
                     )
                 ELSE j.run_at
             END,
             error = f.error,
             stacktrace = f.stacktrace,
-            errors = j.errors || jobs.error_entry(j.attempts, f.error, f.stacktrace)
+            errors = j.errors || jobs_internal.error_entry(j.attempts, f.error, f.stacktrace)
         FROM
             jsonb_to_recordset(failures) AS f (
                 job_id bigint, error text, stacktrace text, retry boolean
@@ -77,7 +77,7 @@ BEGIN
         worker
     );
     IF NOT FOUND THEN
-        PERFORM jobs.assert_held(job_id, worker);
+        PERFORM jobs_internal.assert_held(job_id, worker);
     END IF;
     RETURN v_job;
 END;

@@ -50,7 +50,7 @@ BEGIN
     RETURNING j.id, j.status, j.status = 'cancelled', j.lease_expires_at
     INTO v_reply;
     IF NOT FOUND THEN
-        PERFORM jobs.assert_held(job_id, worker);
+        PERFORM jobs_internal.assert_held(job_id, worker);
     END IF;
     RETURN v_reply;
 END;

@@ -32,7 +32,7 @@ BEGIN
                 ELSE 'failed'
             END::jobs.job_status,
             error = e.error,
-            errors = j.errors || jobs.error_entry(j.attempts, e.error, NULL)
+            errors = j.errors || jobs_internal.error_entry(j.attempts, e.error, NULL)
         FROM expired AS e
         WHERE j.id = e.id
         RETURNING j.id
