@@ -18,13 +18,17 @@ GRANT USAGE ON SEQUENCE jobs.job_id_seq TO jobs_user, jobs_admin;
 GRANT SELECT ON jobs.job_event TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT ON jobs.queue TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.queue TO jobs_admin;
+GRANT SELECT ON jobs.job_lock TO jobs_user;
+GRANT SELECT, INSERT, DELETE ON jobs.job_lock TO jobs_worker, jobs_admin;
+GRANT SELECT, INSERT ON jobs.job_file TO jobs_user, jobs_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 
 -- jobs: users submit and adjust what has not run yet; workers report
 -- through the functions; admins manage everything.
 GRANT SELECT, DELETE ON api.jobs TO jobs_user;
 GRANT INSERT (
     queue, name, type, status, priority, payload, meta, run_at,
-    expires_at, max_attempts, message
+    expires_at, max_attempts, message, locks, after_job_id
 ) ON api.jobs TO jobs_user;
 GRANT UPDATE (
     name, priority, payload, meta, run_at, expires_at, max_attempts, status,
@@ -36,18 +40,41 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON api.jobs TO jobs_admin;
 GRANT SELECT ON api.job_events TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT ON api.queues TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON api.queues TO jobs_admin;
+GRANT SELECT ON api.job_locks TO jobs_user, jobs_worker;
+GRANT SELECT, DELETE ON api.job_locks TO jobs_admin;
+GRANT SELECT, INSERT ON api.job_files TO jobs_user, jobs_worker;
+GRANT SELECT, INSERT, UPDATE, DELETE ON api.job_files TO jobs_admin;
+GRANT USAGE ON SEQUENCE jobs.job_file_id_seq TO jobs_user, jobs_worker, jobs_admin;
 
 GRANT EXECUTE ON FUNCTION
 api.events(api.jobs),
 api.queue_time(api.jobs),
 api.duration(api.jobs),
 api.estimated_remaining(api.jobs),
-api.retriable(api.jobs)
+api.retriable(api.jobs),
+api.total_success(api.jobs),
+api.total_error(api.jobs),
+api.total_ignore(api.jobs),
+api.retries(api.jobs),
+api.files(api.jobs)
 TO jobs_user, jobs_worker, jobs_admin;
-GRANT EXECUTE ON FUNCTION api.cancel_job(bigint) TO jobs_user, jobs_admin;
+GRANT EXECUTE ON FUNCTION
+api.cancel_job(bigint),
+api.retry_job(bigint),
+api.retry_failed_retries(bigint)
+TO jobs_user, jobs_admin;
+GRANT EXECUTE ON FUNCTION
+api.acquire_lock(text, bigint),
+api.release_lock(text)
+TO jobs_user, jobs_worker, jobs_admin;
+GRANT EXECUTE ON FUNCTION api.queue_jobs(text, text, integer, integer)
+TO jobs_user, jobs_worker, jobs_admin;
+GRANT EXECUTE ON FUNCTION api.prune_jobs(integer) TO jobs_admin;
+-- The queues view writes through its INSTEAD OF trigger.
+GRANT EXECUTE ON FUNCTION api.tg_queues__write() TO jobs_admin;
 GRANT EXECUTE ON FUNCTION
 api.claim_jobs(text[], text, integer, integer),
-api.heartbeat(bigint, text, integer, text, jsonb, integer),
+api.heartbeat(bigint, text, integer, text, jsonb, integer, jsonb),
 api.complete_jobs(jsonb, text),
 api.complete_job(bigint, text, jsonb, integer, integer, integer, text),
 api.fail_jobs(jsonb, text),

@@ -23,6 +23,12 @@ BEGIN
     INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
     SELECT n.id, NULL, n.status, v_actor, n.message
     FROM new_rows AS n;
+
+    -- The job a follow-up waits for shows it as next_job_id.
+    UPDATE jobs.job AS p
+    SET next_job_id = n.id
+    FROM new_rows AS n
+    WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
     RETURN NULL;
 END;
 $$;
@@ -69,23 +75,30 @@ REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__record_transition();
 
--- A deleted job takes its history with it.
-CREATE FUNCTION jobs_internal.tg_job__delete_events()
+-- A deleted job takes its history, files and locks with it.
+CREATE FUNCTION jobs_internal.tg_job__delete_dependents()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET enable_nestloop = off
 AS $$
 BEGIN
     DELETE FROM jobs.job_event AS e
     USING old_rows AS o
     WHERE e.job_id = o.id;
+    DELETE FROM jobs.job_file AS f
+    USING old_rows AS o
+    WHERE f.job_id = o.id;
+    DELETE FROM jobs.job_lock AS l
+    USING old_rows AS o
+    WHERE l.job_id = o.id;
     RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER _500_delete_events
+CREATE TRIGGER _500_delete_dependents
 AFTER DELETE ON jobs.job
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job__delete_events();
+EXECUTE FUNCTION jobs_internal.tg_job__delete_dependents();

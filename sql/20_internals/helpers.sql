@@ -47,6 +47,17 @@ BEGIN ATOMIC
     SELECT status IN ('completed', 'failed', 'cancelled');
 END;
 
+-- A finished job worth retrying: it failed, or completed with errors.
+CREATE FUNCTION jobs_internal.is_retriable(
+    status jobs.job_status, num_error integer
+)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT status = 'failed' OR (status = 'completed' AND num_error > 0);
+END;
+
 -- One entry of job.errors: what went wrong in one attempt.
 CREATE FUNCTION jobs_internal.error_entry(
     attempt integer, error text, stacktrace text

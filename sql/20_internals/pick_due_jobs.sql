@@ -1,5 +1,5 @@
--- The ids of the next due jobs, locked for the caller; claim_jobs turns
--- them into running jobs. Three static queries so each walks job_claim_idx
+-- The ids of the next due jobs whose named locks are free, row-locked for
+-- the caller; claim_jobs turns them into running jobs. Three static queries so each walks job_claim_idx
 -- in claim order: one queue (the common case) needs no sort at all.
 -- Depends on: migrations.
 CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
@@ -16,6 +16,7 @@ BEGIN
             WHERE
                 j.status = 'queued' AND j.queue = queues[1]
                 AND j.queue <> ALL(v_paused)
+                AND jobs_internal.locks_free(j.locks)
             ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED
@@ -23,7 +24,9 @@ BEGIN
     ELSIF queues IS NULL THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
-            WHERE j.status = 'queued' AND j.queue <> ALL(v_paused)
+            WHERE
+                j.status = 'queued' AND j.queue <> ALL(v_paused)
+                AND jobs_internal.locks_free(j.locks)
             ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED
@@ -34,6 +37,7 @@ BEGIN
             WHERE
                 j.status = 'queued' AND j.queue = ANY(queues)
                 AND j.queue <> ALL(v_paused)
+                AND jobs_internal.locks_free(j.locks)
             ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED

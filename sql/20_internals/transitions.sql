@@ -46,18 +46,41 @@ FOR EACH ROW
 WHEN (old.status IS DISTINCT FROM new.status)
 EXECUTE FUNCTION jobs_internal.tg_job__guard_transition();
 
--- A new job starts queued, scheduled (run_at in the future) or running (a
--- run recorded by the process doing it). Fires only for rows that are not a
--- plain queued submission, so bulk enqueues skip it.
+-- A new job starts queued, scheduled (run_at in the future, or waiting for
+-- the job named by after_job_id) or running (a run recorded by the process
+-- doing it). Fires only for rows that are not a plain queued submission, so
+-- bulk enqueues skip it.
 CREATE FUNCTION jobs_internal.tg_job__initial_status()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_after jobs.job_status;
 BEGIN
     IF NEW.status NOT IN ('queued', 'scheduled', 'running') THEN
         RAISE EXCEPTION 'a new job cannot start as %', NEW.status
             USING ERRCODE = '22023',
                 HINT = 'Submit it as queued, scheduled or running.';
+    END IF;
+    IF NEW.after_job_id IS NOT NULL THEN
+        -- FOR SHARE waits for a concurrent change of that job to commit, so
+        -- the job cannot finish unseen between this check and our insert.
+        SELECT j.status INTO v_after
+        FROM jobs.job AS j WHERE j.id = NEW.after_job_id
+        FOR SHARE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'job % (after_job_id) does not exist', NEW.after_job_id
+                USING ERRCODE = 'PT404';
+        ELSIF v_after IN ('failed', 'cancelled') THEN
+            RAISE EXCEPTION 'job % is already %: a job after it would never run',
+                NEW.after_job_id, v_after
+                USING ERRCODE = 'PT409',
+                    DETAIL = format('job_id=%s status=%s', NEW.after_job_id, v_after);
+        ELSIF v_after <> 'completed' THEN
+            -- Waiting: woken (or cancelled) when that job finishes.
+            NEW.status := 'scheduled';
+            NEW.run_at := 'infinity';
+        END IF;
     END IF;
     IF NEW.status = 'queued' AND NEW.run_at > now() THEN
         NEW.status := 'scheduled';
@@ -72,7 +95,11 @@ $$;
 CREATE TRIGGER _100_initial_status
 BEFORE INSERT ON jobs.job
 FOR EACH ROW
-WHEN (new.status <> 'queued' OR new.run_at > now())
+WHEN (
+    new.status <> 'queued'
+    OR new.run_at > now()
+    OR new.after_job_id IS NOT NULL
+)
 EXECUTE FUNCTION jobs_internal.tg_job__initial_status();
 
 -- Only finished jobs may be deleted; a queued or running one is cancelled

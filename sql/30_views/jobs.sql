@@ -32,7 +32,13 @@ SELECT
     j.num_ignore,
     j.owner,
     j.worker,
-    j.lease_expires_at
+    j.lease_expires_at,
+    j.locks,
+    j.finished_items,
+    j.retry_of,
+    j.root_job_id,
+    j.after_job_id,
+    j.next_job_id
 FROM jobs.job AS j;
 
 -- Omitted columns take the table's defaults; the owner is the caller.
@@ -56,7 +62,7 @@ COMMENT ON COLUMN api.jobs.started_at IS 'When the current or last attempt start
 COMMENT ON COLUMN api.jobs.ended_at IS 'When the job finished (completed, failed or cancelled).';
 COMMENT ON COLUMN api.jobs.expires_at IS 'When the finished job may be pruned (default: 30 days after submission).';
 COMMENT ON COLUMN api.jobs.attempts IS 'Attempts started so far.';
-COMMENT ON COLUMN api.jobs.max_attempts IS 'Attempts allowed before the job fails for good (default 3).';
+COMMENT ON COLUMN api.jobs.max_attempts IS 'Attempts allowed before the job fails for good; null means the max_attempts of its queue (default 3).';
 COMMENT ON COLUMN api.jobs.progress IS 'Percent done, 0 to 100, reported by the worker.';
 COMMENT ON COLUMN api.jobs.message IS 'Latest human-readable message from the worker.';
 COMMENT ON COLUMN api.jobs.result IS 'Result returned by the worker (any JSON).';
@@ -69,3 +75,9 @@ COMMENT ON COLUMN api.jobs.num_ignore IS 'Records ignored.';
 COMMENT ON COLUMN api.jobs.owner IS 'Who submitted the job.';
 COMMENT ON COLUMN api.jobs.worker IS 'Worker that holds or last held the job.';
 COMMENT ON COLUMN api.jobs.lease_expires_at IS 'A running job whose lease passes without a heartbeat is rescued by reap_expired_leases.';
+COMMENT ON COLUMN api.jobs.locks IS 'Lock names this job holds while it runs: no two running jobs share one (e.g. flow:42 for one running job per flow).';
+COMMENT ON COLUMN api.jobs.finished_items IS 'Items finished so far, appended by heartbeat while the job runs.';
+COMMENT ON COLUMN api.jobs.retry_of IS 'The job this one retries (type retry).';
+COMMENT ON COLUMN api.jobs.root_job_id IS 'The original job of a chain of retries.';
+COMMENT ON COLUMN api.jobs.after_job_id IS 'Run only after this job completes; cancelled if it fails or is cancelled.';
+COMMENT ON COLUMN api.jobs.next_job_id IS 'The first job submitted to run after this one.';

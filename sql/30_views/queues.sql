@@ -1,21 +1,102 @@
--- api.queues: the queues and their settings.
--- Depends on: migrations.
+-- api.queues: queues, their settings and their jobs per status.
+-- Counts come from the jobs.queue_count ledger, never from scanning jobs.
+-- Depends on: migrations, 20_internals/counts.sql.
 
 CREATE VIEW api.queues WITH (security_invoker = TRUE) AS
 SELECT
     q.name,
     q.paused,
+    q.max_attempts,
     q.backoff_seconds,
     q.max_backoff_seconds,
-    q.created_at
-FROM jobs.queue AS q;
+    q.keep_completed,
+    q.keep_failed,
+    q.created_at,
+    jsonb_build_object(
+        'scheduled', coalesce(c.scheduled, 0),
+        'queued', CASE WHEN q.paused THEN 0 ELSE coalesce(c.queued, 0) END,
+        'running', coalesce(c.running, 0),
+        'completed', coalesce(c.completed, 0),
+        'failed', coalesce(c.failed, 0),
+        'cancelling', coalesce(c.cancelling, 0),
+        'cancelled', coalesce(c.cancelled, 0),
+        'paused', CASE WHEN q.paused THEN coalesce(c.queued, 0) ELSE 0 END
+    ) AS counts
+FROM jobs.queue AS q
+LEFT JOIN LATERAL (
+    SELECT
+        sum(n.jobs) FILTER (WHERE n.status = 'scheduled') AS scheduled,
+        sum(n.jobs) FILTER (WHERE n.status = 'queued') AS queued,
+        sum(n.jobs) FILTER (WHERE n.status = 'running') AS running,
+        sum(n.jobs) FILTER (WHERE n.status = 'completed') AS completed,
+        sum(n.jobs) FILTER (WHERE n.status = 'failed') AS failed,
+        sum(n.jobs) FILTER (WHERE n.status = 'cancelling') AS cancelling,
+        sum(n.jobs) FILTER (WHERE n.status = 'cancelled') AS cancelled
+    FROM jobs_internal.queue_counts() AS n
+    WHERE n.queue = q.name
+) AS c ON TRUE;
 
 COMMENT ON VIEW api.queues IS
 $$Queues
 
-A queue exists once a job names it; POST creates one ahead of time. A paused queue hands out no jobs. A failed attempt is retried after backoff_seconds * 2^(attempts - 1), at most max_backoff_seconds.$$;
+A queue exists once a job names it; POST creates one ahead of time with its settings; PATCH changes them; DELETE removes a queue without jobs. A paused queue hands out no jobs: its queued jobs count as paused until it resumes. A failed attempt is retried after backoff_seconds * 2^(attempts - 1), at most max_backoff_seconds. prune_jobs keeps the newest keep_completed completed and keep_failed failed jobs of each queue.$$;
 COMMENT ON COLUMN api.queues.name IS 'Queue name.';
 COMMENT ON COLUMN api.queues.paused IS 'True stops claims from this queue until it is set back to false.';
-COMMENT ON COLUMN api.queues.backoff_seconds IS 'Delay before the second attempt; doubles with each further attempt.';
-COMMENT ON COLUMN api.queues.max_backoff_seconds IS 'Longest delay between attempts.';
+COMMENT ON COLUMN api.queues.max_attempts IS 'Attempts allowed to jobs of this queue that do not set their own (default 3).';
+COMMENT ON COLUMN api.queues.backoff_seconds IS 'Delay before the second attempt; doubles with each further attempt (default 10).';
+COMMENT ON COLUMN api.queues.max_backoff_seconds IS 'Longest delay between attempts (default 3600).';
+COMMENT ON COLUMN api.queues.keep_completed IS 'Completed jobs prune_jobs keeps, newest first (default 1000).';
+COMMENT ON COLUMN api.queues.keep_failed IS 'Failed jobs prune_jobs keeps, newest first (default 5000).';
 COMMENT ON COLUMN api.queues.created_at IS 'When the queue appeared.';
+COMMENT ON COLUMN api.queues.counts IS 'Jobs per status: scheduled, queued, running, completed, failed, cancelling, cancelled, and paused (queued jobs of a paused queue).';
+
+-- The view joins the counts, so writes go through these triggers. Queues
+-- are few and rarely written: a row trigger costs nothing here.
+CREATE FUNCTION api.tg_queues__write()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO jobs.queue (
+            name, paused, max_attempts, backoff_seconds, max_backoff_seconds,
+            keep_completed, keep_failed
+        ) VALUES (
+            NEW.name,
+            coalesce(NEW.paused, FALSE),
+            coalesce(NEW.max_attempts, 3),
+            coalesce(NEW.backoff_seconds, 10),
+            coalesce(NEW.max_backoff_seconds, 3600),
+            coalesce(NEW.keep_completed, 1000),
+            coalesce(NEW.keep_failed, 5000)
+        );
+        RETURN NEW;
+    ELSIF TG_OP = 'UPDATE' THEN
+        IF NEW.name IS DISTINCT FROM OLD.name THEN
+            RAISE EXCEPTION 'a queue cannot be renamed' USING ERRCODE = '22023';
+        END IF;
+        UPDATE jobs.queue AS q
+        SET
+            paused = NEW.paused,
+            max_attempts = NEW.max_attempts,
+            backoff_seconds = NEW.backoff_seconds,
+            max_backoff_seconds = NEW.max_backoff_seconds,
+            keep_completed = NEW.keep_completed,
+            keep_failed = NEW.keep_failed
+        WHERE q.name = OLD.name;
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT FROM jobs.job AS j WHERE j.queue = OLD.name) THEN
+        RAISE EXCEPTION 'queue % still has jobs', OLD.name
+            USING ERRCODE = 'PT409',
+                HINT = 'Delete its finished jobs and cancel the others first.';
+    END IF;
+    DELETE FROM jobs.queue AS q WHERE q.name = OLD.name;
+    RETURN OLD;
+END;
+$$;
+
+CREATE TRIGGER write_queue
+INSTEAD OF INSERT OR UPDATE OR DELETE ON api.queues
+FOR EACH ROW
+EXECUTE FUNCTION api.tg_queues__write();

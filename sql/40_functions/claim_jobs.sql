@@ -29,6 +29,11 @@ BEGIN
     PERFORM api.reap_expired_leases();
 
     v_ids := jobs_internal.pick_due_jobs(queues, max_jobs);
+    IF EXISTS (
+        SELECT FROM jobs.job AS j WHERE j.id = ANY(v_ids) AND j.locks <> '{}'
+    ) THEN
+        v_ids := jobs_internal.take_job_locks(v_ids, v_worker);
+    END IF;
     UPDATE jobs.job AS j
     SET
         status = 'running',
@@ -46,4 +51,4 @@ $$;
 COMMENT ON FUNCTION api.claim_jobs(text[], text, integer, integer) IS
 $$Claim due jobs for a worker
 
-Hands up to max_jobs (1-1000) due jobs of the given queues (all queues when null) to the worker: highest priority first, then oldest. Skips paused queues. Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job.$$;
+Hands up to max_jobs (1-1000) due jobs of the given queues (all queues when null) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job.$$;

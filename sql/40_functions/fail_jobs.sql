@@ -13,7 +13,7 @@ BEGIN
         SET
             status = CASE
                 WHEN j.status = 'cancelling' THEN 'cancelled'
-                WHEN coalesce(f.retry, TRUE) AND j.attempts < j.max_attempts
+                WHEN coalesce(f.retry, TRUE) AND j.attempts < coalesce(j.max_attempts, q.max_attempts)
                     THEN 'scheduled'
                 ELSE 'failed'
             END::jobs.job_status,
@@ -21,7 +21,7 @@ BEGIN
                 WHEN
                     j.status = 'running'
                     AND coalesce(f.retry, TRUE)
-                    AND j.attempts < j.max_attempts
+                    AND j.attempts < coalesce(j.max_attempts, q.max_attempts)
                     THEN now() + jobs_internal.backoff(
                         j.attempts, q.backoff_seconds, q.max_backoff_seconds
                     )
@@ -51,7 +51,7 @@ $$;
 COMMENT ON FUNCTION api.fail_jobs(jsonb, text) IS
 $$Fail many attempts at once
 
-failures is a JSON array of objects {job_id, error, stacktrace, retry}. Each job goes back to scheduled with exponential backoff while attempts remain and retry is not false, else to failed; every attempt's error is kept in errors. Jobs that are not running (or are held by another worker) are skipped.$$;
+failures is a JSON array of objects {job_id, error, stacktrace, retry}. Each job goes back to scheduled with exponential backoff while attempts remain (max_attempts of the job, else of its queue) and retry is not false, else to failed; every attempt's error is kept in errors. Jobs that are not running (or are held by another worker) are skipped.$$;
 
 CREATE FUNCTION api.fail_job(
     job_id bigint,

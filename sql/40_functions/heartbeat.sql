@@ -17,7 +17,8 @@ CREATE FUNCTION api.heartbeat(
     progress integer DEFAULT NULL,
     message text DEFAULT NULL,
     result jsonb DEFAULT NULL,
-    lease_seconds integer DEFAULT 300
+    lease_seconds integer DEFAULT 300,
+    finished_items jsonb DEFAULT NULL
 )
 RETURNS api.heartbeat_reply
 LANGUAGE plpgsql
@@ -42,6 +43,12 @@ BEGIN
             WHEN heartbeat.result IS NULL THEN j.result
             ELSE coalesce(j.result, '{}') || heartbeat.result
         END,
+        finished_items = CASE
+            WHEN heartbeat.finished_items IS NULL THEN j.finished_items
+            WHEN jsonb_typeof(heartbeat.finished_items) = 'array'
+                THEN j.finished_items || heartbeat.finished_items
+            ELSE j.finished_items || jsonb_build_array(heartbeat.finished_items)
+        END,
         lease_expires_at = now() + make_interval(secs => lease_seconds)
     WHERE
         j.id = heartbeat.job_id
@@ -56,7 +63,9 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION api.heartbeat(bigint, text, integer, text, jsonb, integer) IS
+COMMENT ON FUNCTION api.heartbeat(
+    bigint, text, integer, text, jsonb, integer, jsonb
+) IS
 $$Report progress and extend the lease
 
-Called by the worker holding a running job: sets progress (0-100) and message when given, merges result into the job's result, and extends the lease by lease_seconds. cancel_requested true means a cancel was asked: the job is now cancelled and the worker should stop. 404 for an unknown job, 409 when the job is not running or is held by another worker.$$;
+Called by the worker holding a running job: sets progress (0-100) and message when given, merges result into the job's result (readers see it while the job runs), appends finished_items (one item or an array) to the job's list, and extends the lease by lease_seconds. cancel_requested true means a cancel was asked: the job is now cancelled and the worker should stop. 404 for an unknown job, 409 when the job is not running or is held by another worker.$$;

@@ -52,8 +52,133 @@ RETURNS boolean
 LANGUAGE sql
 IMMUTABLE
 BEGIN ATOMIC
-    SELECT $1.status = 'failed' OR ($1.status = 'completed' AND $1.num_error > 0);
+    SELECT jobs_internal.is_retriable($1.status, $1.num_error);
 END;
 
 COMMENT ON FUNCTION api.retriable(api.jobs) IS
 'True when the job failed, or completed with errors: retry_job may retry it.';
+
+-- Lineage totals: the original and all its retries count as one result.
+CREATE FUNCTION api.total_success(api.jobs)
+RETURNS bigint
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT sum(j.num_success)::bigint
+    FROM jobs.job AS j
+    WHERE
+        j.id = coalesce($1.root_job_id, $1.id)
+        OR j.root_job_id = coalesce($1.root_job_id, $1.id);
+END;
+
+COMMENT ON FUNCTION api.total_success(api.jobs) IS
+'Records processed successfully by the original job and all its retries.';
+
+CREATE FUNCTION api.total_ignore(api.jobs)
+RETURNS bigint
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT sum(j.num_ignore)::bigint
+    FROM jobs.job AS j
+    WHERE
+        j.id = coalesce($1.root_job_id, $1.id)
+        OR j.root_job_id = coalesce($1.root_job_id, $1.id);
+END;
+
+COMMENT ON FUNCTION api.total_ignore(api.jobs) IS
+'Records ignored by the original job and all its retries.';
+
+CREATE FUNCTION api.total_error(api.jobs)
+RETURNS bigint
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT sum(j.num_error)::bigint
+    FROM jobs.job AS j
+    WHERE
+        (
+            j.id = coalesce($1.root_job_id, $1.id)
+            OR j.root_job_id = coalesce($1.root_job_id, $1.id)
+        )
+        AND NOT EXISTS (
+            SELECT FROM jobs.job AS r
+            WHERE r.retry_of = j.id
+        );
+END;
+
+COMMENT ON FUNCTION api.total_error(api.jobs) IS
+'Record errors still outstanding in the chain: errors of the original and its retries that were not retried since.';
+
+-- GET /jobs?select=*,retries(*) embeds the retries of an original job.
+CREATE FUNCTION api.retries(api.jobs)
+RETURNS SETOF api.jobs
+LANGUAGE sql
+STABLE
+ROWS 10
+BEGIN ATOMIC
+    SELECT
+        v.id,
+        v.queue,
+        v.name,
+        v.type,
+        v.status,
+        v.priority,
+        v.payload,
+        v.meta,
+        v.run_at,
+        v.created_at,
+        v.started_at,
+        v.ended_at,
+        v.expires_at,
+        v.attempts,
+        v.max_attempts,
+        v.progress,
+        v.message,
+        v.result,
+        v.error,
+        v.stacktrace,
+        v.errors,
+        v.num_success,
+        v.num_error,
+        v.num_ignore,
+        v.owner,
+        v.worker,
+        v.lease_expires_at,
+        v.locks,
+        v.finished_items,
+        v.retry_of,
+        v.root_job_id,
+        v.after_job_id,
+        v.next_job_id
+    FROM api.jobs AS v
+    WHERE v.root_job_id = $1.id
+    ORDER BY v.id;
+END;
+
+COMMENT ON FUNCTION api.retries(api.jobs) IS
+'Every retry in the chain of an original job, oldest first (embed with select=*,retries(*)).';
+
+-- GET /jobs?select=*,files(*) embeds a job's files and logs.
+CREATE FUNCTION api.files(api.jobs)
+RETURNS SETOF api.job_files
+LANGUAGE sql
+STABLE
+ROWS 5
+BEGIN ATOMIC
+    SELECT
+        f.id,
+        f.job_id,
+        f.kind,
+        f.name,
+        f.host,
+        f.path,
+        f.size_bytes,
+        f.created_at
+    FROM api.job_files AS f
+    WHERE f.job_id = $1.id
+    ORDER BY f.id;
+END;
+
+COMMENT ON FUNCTION api.files(api.jobs) IS
+'Files and logs attached to a job (embed with select=*,files(*)).';

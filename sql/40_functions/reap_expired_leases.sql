@@ -12,15 +12,17 @@ BEGIN
     WITH expired AS (
         SELECT
             j.id,
+            coalesce(j.max_attempts, q.max_attempts) AS max_attempts,
             format('lease expired: worker %s stopped heartbeating', j.worker)
                 AS error
         FROM jobs.job AS j
+        INNER JOIN jobs.queue AS q ON j.queue = q.name
         WHERE
             j.status IN ('running', 'cancelling')
             AND j.lease_expires_at < now()
         ORDER BY j.lease_expires_at
         LIMIT 1000
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF j SKIP LOCKED
     ),
 
     rescued AS (
@@ -28,7 +30,7 @@ BEGIN
         SET
             status = CASE
                 WHEN j.status = 'cancelling' THEN 'cancelled'
-                WHEN j.attempts < j.max_attempts THEN 'queued'
+                WHEN j.attempts < e.max_attempts THEN 'queued'
                 ELSE 'failed'
             END::jobs.job_status,
             error = e.error,

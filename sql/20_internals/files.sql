@@ -1,0 +1,21 @@
+-- A file is attached to a job that exists. No foreign key: deleting a
+-- million jobs would then check job_file once per row; the statement
+-- trigger in events.sql removes files instead. FOR KEY SHARE keeps the job
+-- from being deleted until this insert commits. Depends on: migrations.
+CREATE FUNCTION jobs_internal.tg_job_file__check_job()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    PERFORM FROM jobs.job AS j WHERE j.id = NEW.job_id FOR KEY SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'job % does not exist', NEW.job_id USING ERRCODE = 'PT404';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER _100_check_job
+BEFORE INSERT OR UPDATE OF job_id ON jobs.job_file
+FOR EACH ROW
+EXECUTE FUNCTION jobs_internal.tg_job_file__check_job();

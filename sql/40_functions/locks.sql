@@ -1,0 +1,59 @@
+-- acquire_lock / release_lock: named locks for scripts.
+-- Depends on: api.job_locks, 20_internals.
+
+CREATE FUNCTION api.acquire_lock(name text, job_id bigint DEFAULT NULL)
+RETURNS api.job_locks
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_lock api.job_locks;
+BEGIN
+    IF job_id IS NOT NULL THEN
+        PERFORM jobs_internal.get_job(job_id);
+    END IF;
+    INSERT INTO jobs.job_lock AS h (name, job_id, worker)
+    VALUES (acquire_lock.name, acquire_lock.job_id, jobs_internal.current_actor())
+    ON CONFLICT ON CONSTRAINT job_lock_pkey DO NOTHING
+    RETURNING h.name, h.job_id, h.worker, h.acquired_at INTO v_lock;
+    IF FOUND THEN
+        RETURN v_lock;
+    END IF;
+    SELECT * INTO v_lock FROM api.job_locks AS h WHERE h.name = acquire_lock.name;
+    -- Taking a lock that this job already holds is not a conflict.
+    IF acquire_lock.job_id IS NOT NULL AND v_lock.job_id = acquire_lock.job_id THEN
+        RETURN v_lock;
+    END IF;
+    RAISE EXCEPTION 'lock % is held by %', acquire_lock.name,
+        coalesce('job ' || v_lock.job_id, v_lock.worker)
+        USING ERRCODE = 'PT409',
+            DETAIL = format('name=%s job_id=%s worker=%s since=%s',
+                v_lock.name, v_lock.job_id, v_lock.worker, v_lock.acquired_at);
+END;
+$$;
+
+COMMENT ON FUNCTION api.acquire_lock(text, bigint) IS
+$$Take a named lock
+
+Takes the lock for job_id (or for the caller when job_id is null). 409 when someone else holds it; the details say who and since when. While it is held, claim_jobs hands out no job that names it in its locks.$$;
+
+CREATE FUNCTION api.release_lock(name text)
+RETURNS api.job_locks
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_lock api.job_locks;
+BEGIN
+    DELETE FROM jobs.job_lock AS h WHERE h.name = release_lock.name
+    RETURNING h.name, h.job_id, h.worker, h.acquired_at INTO v_lock;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'lock % is not held', release_lock.name
+            USING ERRCODE = 'PT404';
+    END IF;
+    RETURN v_lock;
+END;
+$$;
+
+COMMENT ON FUNCTION api.release_lock(text) IS
+$$Release a named lock
+
+Returns the lock that was released; 404 when it was not held.$$;
