@@ -168,6 +168,7 @@ class Api:
 def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Iterator[Api]:
     """The HTTP API over an emptied database."""
     client = Api(postgrest.url, jwt_secret, http_database)
-    client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue RESTART IDENTITY")
+    client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.job_lock, jobs.job_file,"
+               " jobs.queue_count RESTART IDENTITY")
     yield client
     client.client.close()
