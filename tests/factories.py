@@ -9,7 +9,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 COLUMNS = ("queue", "name", "type", "status", "priority", "payload", "meta", "run_at",
-           "max_attempts", "message")
+           "max_attempts", "message", "locks", "after_job_id", "expires_at")
 
 
 def make_job(conn: psycopg.Connection, **fields: Any) -> dict[str, Any]:
@@ -49,3 +49,28 @@ def events(conn: psycopg.Connection, job_id: int) -> list[tuple[str | None, str]
     cur = conn.execute("SELECT from_status::text, to_status::text FROM api.job_events"
                        " WHERE job_id = %s ORDER BY id", (job_id,))
     return cur.fetchall()
+
+
+def run(conn: psycopg.Connection, job_id: int, worker: str = "w1") -> None:
+    """Put a queued job into running for worker, through the transition guard."""
+    conn.execute("UPDATE jobs.job SET status = 'running', worker = %s,"
+                 " lease_expires_at = now() + interval '5 min' WHERE id = %s", (worker, job_id))
+
+
+def finish(conn: psycopg.Connection, job_id: int, status: str = "completed", **counters: int) -> None:
+    """Run a job and finish it with status and counters."""
+    run(conn, job_id)
+    sets = ", ".join(f"{k} = %s" for k in counters)
+    conn.execute(f"UPDATE jobs.job SET status = %s{', ' + sets if sets else ''} WHERE id = %s",
+                 (status, *counters.values(), job_id))
+
+
+def place(conn: psycopg.Connection, status: str, **fields: Any) -> int:
+    """A job put straight into a status, with triggers off (superuser only)."""
+    row = make_job(conn, **{"name": "placed", **fields})
+    conn.execute("SET session_replication_role = replica")
+    try:
+        conn.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (status, row["id"]))
+    finally:
+        conn.execute("SET session_replication_role = DEFAULT")
+    return row["id"]

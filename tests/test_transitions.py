@@ -7,7 +7,7 @@ import itertools
 import psycopg
 import pytest
 
-from factories import events, job, make_job
+from factories import events, job, make_job, place
 
 STATUSES = ["scheduled", "queued", "running", "completed", "failed", "cancelling", "cancelled"]
 
@@ -20,17 +20,6 @@ LEGAL = {
     ("cancelling", "cancelled"),
 }
 PAIRS = [(a, b) for a, b in itertools.product(STATUSES, STATUSES) if a != b]
-
-
-def place(conn: psycopg.Connection, status: str) -> int:
-    """A job put straight into a status, with triggers off (superuser only)."""
-    row = make_job(conn, name="placed")
-    conn.execute("SET session_replication_role = replica")
-    try:
-        conn.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (status, row["id"]))
-    finally:
-        conn.execute("SET session_replication_role = DEFAULT")
-    return row["id"]
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), [p for p in PAIRS if p not in LEGAL])
