@@ -304,11 +304,6 @@ def test_cancel_a_finished_job_is_409(api, outcome):
     assert read(api, job_id) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cancel_job's comment promises 409 for a job that already finished, but for a cancelled "
-    "job the UPDATE sets cancelled -> cancelled, the transition guard does not fire (no status "
-    "change) and the call answers 200. Either refuse it in cancel_job or document that "
-    "cancelling twice is a no-op."))
 def test_cancel_an_already_cancelled_job_is_409(api):
     job_id = submit(api)["id"]
     call(api, "cancel_job", role="jobs_admin", sub="admin", job_id=job_id)
@@ -518,13 +513,9 @@ def test_fail_an_unknown_job_is_404(api):
     error_of(api.rpc("fail_job", {"job_id": 999999, "worker": "w1"}, **WORKER), 404, "PT404")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fail_jobs inner-joins jobs.queue for the backoff settings: when the job's queue row is "
-    "gone (DELETE /queues is allowed while jobs still name it) the job is silently skipped, "
-    "so fail_job answers 200 with an all-null row and the job stays running."))
-def test_fail_job_works_after_its_queue_row_was_deleted(api):
-    job_id = running(api, queue="gone")["id"]
-    assert api.delete("/queues?name=eq.gone").status_code == 204
+def test_a_queue_with_jobs_cannot_be_deleted_so_fail_job_keeps_its_settings(api):
+    job_id = running(api, queue="kept")["id"]
+    error_of(api.delete("/queues?name=eq.kept"), 409, "PT409")
     response = api.rpc("fail_job", {"job_id": job_id, "worker": "w1", "error": "x"}, **WORKER)
     assert response.status_code == 200, response.text
     assert response.json()["id"] == job_id
