@@ -147,3 +147,32 @@ def test_deleting_a_finished_job_removes_its_events(db):
     job_id = place(db, "completed")
     db.execute("DELETE FROM api.jobs WHERE id = %s", (job_id,))
     assert events(db, job_id) == []
+
+
+def test_moving_a_queued_job_into_the_future_schedules_it(db):
+    job_id = make_job(db)["id"]
+    db.execute("UPDATE api.jobs SET run_at = now() + interval '1 h' WHERE id = %s", (job_id,))
+    assert job(db, job_id)["status"] == "scheduled"
+    assert events(db, job_id)[-1] == ("queued", "scheduled")
+
+
+def test_queueing_a_scheduled_job_by_hand_makes_it_due_now(db):
+    job_id = make_job(db, run_at="2999-01-01T00:00:00Z")["id"]
+    db.execute("UPDATE api.jobs SET status = 'queued' WHERE id = %s", (job_id,))
+    row = job(db, job_id)
+    assert row["status"] == "queued"
+    assert db.execute("SELECT %s <= now()", (row["run_at"],)).fetchone() == (True,)
+
+
+def test_a_queue_with_jobs_cannot_be_deleted(db):
+    make_job(db, queue="busy")
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("DELETE FROM jobs.queue WHERE name = 'busy'")
+    assert info.value.sqlstate == "PT409"
+
+
+def test_insert_naming_default_takes_the_table_defaults(db):
+    row = db.execute("INSERT INTO api.jobs (name, priority, payload, status)"
+                     " VALUES ('x', DEFAULT, DEFAULT, DEFAULT) RETURNING priority, payload, status::text"
+                     ).fetchone()
+    assert row == (2, {}, "queued")

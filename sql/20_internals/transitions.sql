@@ -7,6 +7,18 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- Queued means due: a job queued by hand runs now, a queued job moved
+    -- into the future waits again.
+    IF NEW.status = 'queued' AND NEW.run_at > now() THEN
+        IF OLD.status <> 'queued' AND NEW.run_at = OLD.run_at THEN
+            NEW.run_at := now();
+        ELSE
+            NEW.status := 'scheduled';
+        END IF;
+    END IF;
+    IF OLD.status = NEW.status THEN
+        RETURN NEW;
+    END IF;
     IF NOT jobs_internal.transition_allowed(OLD.status, NEW.status) THEN
         RAISE EXCEPTION 'job % cannot go from % to %',
             OLD.id, OLD.status, NEW.status
@@ -41,9 +53,12 @@ END;
 $$;
 
 CREATE TRIGGER _100_guard_transition
-BEFORE UPDATE OF status ON jobs.job
+BEFORE UPDATE OF status, run_at ON jobs.job
 FOR EACH ROW
-WHEN (old.status IS DISTINCT FROM new.status)
+WHEN (
+    old.status IS DISTINCT FROM new.status
+    OR (new.status = 'queued' AND new.run_at > now())
+)
 EXECUTE FUNCTION jobs_internal.tg_job__guard_transition();
 
 -- A new job starts queued, scheduled (run_at in the future, or waiting for

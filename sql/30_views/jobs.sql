@@ -41,7 +41,25 @@ SELECT
     j.next_job_id
 FROM jobs.job AS j;
 
--- Omitted columns take the table's defaults; the owner is the caller.
+-- The view's columns take the table's defaults, so that an INSERT naming
+-- DEFAULT (PostgREST's Prefer: missing=default) gets them too; the owner is
+-- the caller.
+DO $$
+DECLARE
+    v_column record;
+BEGIN
+    FOR v_column IN
+        SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) AS expr
+        FROM pg_attrdef AS d
+        INNER JOIN pg_attribute AS a
+            ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE d.adrelid = 'jobs.job'::regclass
+    LOOP
+        EXECUTE format('ALTER VIEW api.jobs ALTER COLUMN %I SET DEFAULT %s',
+            v_column.attname, v_column.expr);
+    END LOOP;
+END
+$$;
 ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs_internal.current_actor();
 
 COMMENT ON VIEW api.jobs IS

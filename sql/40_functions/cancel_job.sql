@@ -6,10 +6,14 @@ RETURNS api.jobs
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    v_status jobs.job_status := (jobs_internal.get_job(job_id)).status;
     v_job api.jobs;
 BEGIN
-    PERFORM jobs_internal.get_job(job_id);
-    -- The transition guard refuses a finished job (409).
+    IF jobs_internal.is_finished(v_status) THEN
+        RAISE EXCEPTION 'job % has already finished: it is %', job_id, v_status
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', job_id, v_status);
+    END IF;
     -- A running job is told through its next heartbeat or report.
     UPDATE jobs.job AS j
     SET status = CASE
@@ -26,4 +30,4 @@ $$;
 COMMENT ON FUNCTION api.cancel_job(bigint) IS
 $$Cancel a job
 
-A scheduled or queued job becomes cancelled at once. A running job becomes cancelling; its worker learns it at its next heartbeat or report, and the job then becomes cancelled. 404 for an unknown job, 409 for a job that already finished.$$;
+A scheduled or queued job becomes cancelled at once. A running job becomes cancelling; its worker learns it at its next heartbeat or report, and the job then becomes cancelled. 404 for an unknown job, 409 for a job that already finished (cancelled included). Cancelling a cancelling job changes nothing.$$;

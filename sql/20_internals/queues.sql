@@ -1,0 +1,20 @@
+-- A queue that still has jobs cannot be deleted: its jobs need its retry
+-- settings. Depends on: migrations.
+CREATE FUNCTION jobs_internal.tg_queue__guard_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF EXISTS (SELECT FROM jobs.job AS j WHERE j.queue = OLD.name) THEN
+        RAISE EXCEPTION 'queue % still has jobs', OLD.name
+            USING ERRCODE = 'PT409',
+                HINT = 'Delete its finished jobs and cancel the others first.';
+    END IF;
+    RETURN OLD;
+END;
+$$;
+
+CREATE TRIGGER _100_guard_delete
+BEFORE DELETE ON jobs.queue
+FOR EACH ROW
+EXECUTE FUNCTION jobs_internal.tg_queue__guard_delete();
