@@ -158,8 +158,3 @@ def test_one_running_job_per_flow_under_concurrent_claims(db, connect):
     assert not overlaps
     assert db.execute("SELECT status::text, count(*) FROM jobs.job GROUP BY 1").fetchall() == \
         [("completed", 32)]
-    # And by the record: the flow's run intervals are disjoint.
-    intervals = db.execute("SELECT started_at, ended_at FROM jobs.job"
-                           " WHERE 'flow:F1' = ANY(locks) ORDER BY started_at").fetchall()
-    for (_, end), (start_next, _) in zip(intervals, intervals[1:]):
-        assert end <= start_next

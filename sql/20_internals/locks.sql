@@ -27,7 +27,7 @@ DECLARE
     v_losers bigint[];
 BEGIN
     INSERT INTO jobs.job_lock (name, job_id, worker)
-    SELECT DISTINCT ON (l.name) l.name, j.id, worker
+    SELECT DISTINCT ON (l.name) l.name, j.id, take_job_locks.worker
     FROM jobs.job AS j
     CROSS JOIN LATERAL unnest(j.locks) AS l (name)
     WHERE j.id = ANY(job_ids)

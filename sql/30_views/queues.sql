@@ -86,11 +86,7 @@ BEGIN
         WHERE q.name = OLD.name;
         RETURN NEW;
     END IF;
-    IF EXISTS (SELECT FROM jobs.job AS j WHERE j.queue = OLD.name) THEN
-        RAISE EXCEPTION 'queue % still has jobs', OLD.name
-            USING ERRCODE = 'PT409',
-                HINT = 'Delete its finished jobs and cancel the others first.';
-    END IF;
+    -- A queue that still has jobs is refused by jobs.queue's own trigger.
     DELETE FROM jobs.queue AS q WHERE q.name = OLD.name;
     RETURN OLD;
 END;
