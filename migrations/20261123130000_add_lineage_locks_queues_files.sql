@@ -10,6 +10,7 @@ ADD COLUMN retry_of bigint,
 ADD COLUMN root_job_id bigint,
 ADD COLUMN after_job_id bigint,
 ADD COLUMN next_job_id bigint,
+ADD COLUMN waiting boolean NOT NULL DEFAULT FALSE,
 ADD COLUMN locks text[] NOT NULL DEFAULT '{}',
 ADD COLUMN finished_items jsonb NOT NULL DEFAULT '[]',
 ADD CONSTRAINT job_finished_items_is_array CHECK (
@@ -30,10 +31,14 @@ WHERE root_job_id IS NOT NULL;
 CREATE INDEX job_retry_of_idx ON jobs.job (retry_of)
 WHERE retry_of IS NOT NULL;
 
--- Waking or cancelling the jobs that wait for one that just finished. A
--- waiting job is scheduled with run_at 'infinity' until then.
+-- Waking or cancelling the jobs that wait for one that just finished.
 CREATE INDEX job_waiting_idx ON jobs.job (after_job_id)
-WHERE status = 'scheduled' AND run_at = 'infinity';
+WHERE waiting;
+
+-- Promotion of due scheduled jobs leaves waiting ones out.
+DROP INDEX jobs.job_scheduled_run_at_idx;
+CREATE INDEX job_scheduled_run_at_idx ON jobs.job (run_at)
+WHERE status = 'scheduled' AND NOT waiting;
 
 -- queue_jobs pages and prune_jobs retention: finished jobs of one queue and
 -- status, newest first.
@@ -100,6 +105,9 @@ CREATE TABLE jobs.job_file (
 CREATE INDEX job_file_job_id_idx ON jobs.job_file (job_id);
 
 -- migrate:down
+DROP INDEX jobs.job_scheduled_run_at_idx;
+CREATE INDEX job_scheduled_run_at_idx ON jobs.job (run_at)
+WHERE status = 'scheduled';
 DROP TABLE jobs.job_file;
 DROP TABLE jobs.job_lock;
 DROP TABLE jobs.queue_count;
@@ -116,5 +124,6 @@ DROP COLUMN retry_of,
 DROP COLUMN root_job_id,
 DROP COLUMN after_job_id,
 DROP COLUMN next_job_id,
+DROP COLUMN waiting,
 DROP COLUMN locks,
 DROP COLUMN finished_items;

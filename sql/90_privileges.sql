@@ -70,8 +70,6 @@ TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.queue_jobs(text, text, integer, integer)
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.prune_jobs(integer) TO jobs_admin;
--- The queues view writes through its INSTEAD OF trigger.
-GRANT EXECUTE ON FUNCTION api.tg_queues__write() TO jobs_admin;
 GRANT EXECUTE ON FUNCTION
 api.claim_jobs(text[], text, integer, integer),
 api.heartbeat(bigint, text, integer, text, jsonb, integer, jsonb),

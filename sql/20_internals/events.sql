@@ -25,10 +25,12 @@ BEGIN
     FROM new_rows AS n;
 
     -- The job a follow-up waits for shows it as next_job_id.
-    UPDATE jobs.job AS p
-    SET next_job_id = n.id
-    FROM new_rows AS n
-    WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
+    IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
+        UPDATE jobs.job AS p
+        SET next_job_id = n.id
+        FROM new_rows AS n
+        WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
+    END IF;
     RETURN NULL;
 END;
 $$;

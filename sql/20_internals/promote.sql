@@ -11,7 +11,7 @@ BEGIN
     WITH due AS (
         SELECT j.id
         FROM jobs.job AS j
-        WHERE j.status = 'scheduled' AND j.run_at <= now()
+        WHERE j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
         ORDER BY j.run_at
         LIMIT 1000
         FOR UPDATE SKIP LOCKED

@@ -1,3 +1,23 @@
+-- A job moved to another queue creates it, as a submission does.
+-- SECURITY DEFINER: callers may move jobs but not create queues directly.
+CREATE FUNCTION jobs_internal.tg_job__create_queue()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    INSERT INTO jobs.queue (name) VALUES (NEW.queue) ON CONFLICT DO NOTHING;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER _110_create_queue
+BEFORE UPDATE OF queue ON jobs.job
+FOR EACH ROW
+WHEN (old.queue IS DISTINCT FROM new.queue)
+EXECUTE FUNCTION jobs_internal.tg_job__create_queue();
+
 -- A queue that still has jobs cannot be deleted: its jobs need its retry
 -- settings. Depends on: migrations.
 CREATE FUNCTION jobs_internal.tg_queue__guard_delete()

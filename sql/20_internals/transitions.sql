@@ -32,6 +32,8 @@ BEGIN
                     ELSE 'See the lifecycle in the jobs description.'
                 END;
     END IF;
+    -- Only a scheduled job waits for another one.
+    NEW.waiting := NEW.waiting AND NEW.status = 'scheduled';
     CASE NEW.status
         WHEN 'running' THEN
             NEW.started_at := now();
@@ -92,9 +94,9 @@ BEGIN
                 USING ERRCODE = 'PT409',
                     DETAIL = format('job_id=%s status=%s', NEW.after_job_id, v_after);
         ELSIF v_after <> 'completed' THEN
-            -- Waiting: woken (or cancelled) when that job finishes.
+            -- Woken (or cancelled) when that job finishes.
             NEW.status := 'scheduled';
-            NEW.run_at := 'infinity';
+            NEW.waiting := TRUE;
         END IF;
     END IF;
     IF NEW.status = 'queued' AND NEW.run_at > now() THEN

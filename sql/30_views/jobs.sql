@@ -38,7 +38,8 @@ SELECT
     j.retry_of,
     j.root_job_id,
     j.after_job_id,
-    j.next_job_id
+    j.next_job_id,
+    j.waiting
 FROM jobs.job AS j;
 
 -- The view's columns take the table's defaults, so that an INSERT naming
@@ -99,3 +100,4 @@ COMMENT ON COLUMN api.jobs.retry_of IS 'The job this one retries (type retry).';
 COMMENT ON COLUMN api.jobs.root_job_id IS 'The original job of a chain of retries.';
 COMMENT ON COLUMN api.jobs.after_job_id IS 'Run only after this job completes; cancelled if it fails or is cancelled.';
 COMMENT ON COLUMN api.jobs.next_job_id IS 'The first job submitted to run after this one.';
+COMMENT ON COLUMN api.jobs.waiting IS 'True while the job waits for after_job_id to finish.';

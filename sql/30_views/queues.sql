@@ -52,7 +52,7 @@ COMMENT ON COLUMN api.queues.counts IS 'Jobs per status: scheduled, queued, runn
 
 -- The view joins the counts, so writes go through these triggers. Queues
 -- are few and rarely written: a row trigger costs nothing here.
-CREATE FUNCTION api.tg_queues__write()
+CREATE FUNCTION jobs_internal.tg_queues__write()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -95,4 +95,4 @@ $$;
 CREATE TRIGGER write_queue
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.queues
 FOR EACH ROW
-EXECUTE FUNCTION api.tg_queues__write();
+EXECUTE FUNCTION jobs_internal.tg_queues__write();

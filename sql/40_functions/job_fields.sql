@@ -117,40 +117,8 @@ LANGUAGE sql
 STABLE
 ROWS 10
 BEGIN ATOMIC
-    SELECT
-        v.id,
-        v.queue,
-        v.name,
-        v.type,
-        v.status,
-        v.priority,
-        v.payload,
-        v.meta,
-        v.run_at,
-        v.created_at,
-        v.started_at,
-        v.ended_at,
-        v.expires_at,
-        v.attempts,
-        v.max_attempts,
-        v.progress,
-        v.message,
-        v.result,
-        v.error,
-        v.stacktrace,
-        v.errors,
-        v.num_success,
-        v.num_error,
-        v.num_ignore,
-        v.owner,
-        v.worker,
-        v.lease_expires_at,
-        v.locks,
-        v.finished_items,
-        v.retry_of,
-        v.root_job_id,
-        v.after_job_id,
-        v.next_job_id
+    -- Every column of api.jobs, whatever it holds.
+    SELECT v.*  -- noqa: AM04
     FROM api.jobs AS v
     WHERE v.root_job_id = $1.id
     ORDER BY v.id;
