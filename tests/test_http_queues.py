@@ -1,0 +1,519 @@
+"""Queues with per-status counts, queue_jobs pages, retention and job files
+(seeds 000 and 002), through the real PostgREST."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+RETURN = {"Prefer": "return=representation"}
+WORKER = {"role": "jobs_worker", "sub": "w1"}
+STATUSES = ("scheduled", "queued", "running", "completed", "failed", "cancelling", "cancelled",
+            "paused")
+
+
+def submit(api, queue: str = "q", **fields: Any) -> dict[str, Any]:
+    fields.setdefault("name", "ingest")
+    r = api.post("/jobs", json={"queue": queue, **fields}, headers=RETURN)
+    assert r.status_code == 201, r.text
+    return r.json()[0]
+
+
+def submit_many(api, n: int, queue: str = "q", **fields: Any) -> list[int]:
+    rows = [{"name": f"ingest-{i}", "queue": queue, **fields} for i in range(n)]
+    r = api.post("/jobs", json=rows, headers=RETURN)
+    assert r.status_code == 201, r.text
+    return [row["id"] for row in r.json()]
+
+
+def claim(api, queue: str = "q", max_jobs: int = 1) -> list[int]:
+    r = api.rpc("claim_jobs", {"queues": [queue], "worker": "w1", "max_jobs": max_jobs}, **WORKER)
+    assert r.status_code == 200, r.text
+    return [j["id"] for j in r.json()]
+
+
+def complete(api, *ids: int) -> None:
+    r = api.rpc("complete_jobs", {"results": [{"job_id": i} for i in ids], "worker": "w1"},
+                **WORKER)
+    assert r.status_code == 200, r.text
+    assert sorted(j["id"] for j in r.json()) == sorted(ids)
+
+
+def fail(api, *ids: int, retry: bool = False) -> list[dict[str, Any]]:
+    failures = [{"job_id": i, "error": f"Error: timeout {i}", "stacktrace": f"at line {i}",
+                 "retry": retry} for i in ids]
+    r = api.rpc("fail_jobs", {"failures": failures, "worker": "w1"}, **WORKER)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def cancel(api, job_id: int) -> str:
+    r = api.rpc("cancel_job", {"job_id": job_id})
+    assert r.status_code == 200, r.text
+    return r.json()["status"]
+
+
+def counts(api, queue: str = "q") -> dict[str, int]:
+    r = api.get(f"/queues?name=eq.{queue}&select=counts")
+    assert r.status_code == 200, r.text
+    [row] = r.json()
+    return row["counts"]
+
+
+def expected_counts(**given: int) -> dict[str, int]:
+    return {status: given.get(status, 0) for status in STATUSES}
+
+
+def create_queue(api, name: str, **settings: Any) -> dict[str, Any]:
+    r = api.post("/queues", json={"name": name, **settings}, headers=RETURN)
+    assert r.status_code == 201, r.text
+    return r.json()[0]
+
+
+def queue_jobs(api, **args: Any) -> dict[str, Any]:
+    r = api.rpc("queue_jobs", args)
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def ids_of(api, queue: str = "q") -> list[int]:
+    return [j["id"] for j in api.get(f"/jobs?queue=eq.{queue}&select=id&order=id").json()]
+
+
+# --- counts per status
+
+
+def test_queue_counts_match_the_jobs_after_a_mix_of_operations(api):
+    a, b, c, d, e, f, g = submit_many(api, 7)
+    submit(api, run_at="2999-01-01T00:00:00Z")
+    submit(api, queue="other")
+    assert claim(api, max_jobs=5) == [a, b, c, d, e]
+    complete(api, a, b)
+    assert api.delete(f"/jobs?id=eq.{b}").status_code == 204
+    fail(api, c)                 # for good
+    fail(api, d, retry=True)     # back to scheduled with backoff
+    assert cancel(api, e) == "cancelling"
+    assert cancel(api, g) == "cancelled"
+
+    assert counts(api) == expected_counts(scheduled=2, queued=1, completed=1, failed=1,
+                                          cancelling=1, cancelled=1)
+    assert claim(api) == [f]
+    assert counts(api) == expected_counts(scheduled=2, running=1, completed=1, failed=1,
+                                          cancelling=1, cancelled=1)
+    per_status = Counter(j["status"] for j in api.get("/jobs?queue=eq.q&select=status").json())
+    assert {k: v for k, v in counts(api).items() if v} == dict(per_status)
+    assert counts(api, "other") == expected_counts(queued=1)
+
+
+def test_queues_lists_every_queue_with_its_counts_for_a_jobs_user(api):
+    submit(api, queue="ingestion")
+    submit(api, queue="indexing")
+    r = api.get("/queues?select=name,counts&order=name", role="jobs_user", sub="alice")
+    assert r.status_code == 200, r.text
+    assert r.json() == [{"name": "indexing", "counts": expected_counts(queued=1)},
+                        {"name": "ingestion", "counts": expected_counts(queued=1)}]
+
+
+def test_queues_without_a_token_is_401(api):
+    assert api.get("/queues", role=None).status_code == 401
+
+
+def test_counts_drop_when_finished_jobs_are_deleted(api):
+    ids = submit_many(api, 3)
+    claim(api, max_jobs=3)
+    complete(api, *ids)
+    assert api.delete("/jobs?queue=eq.q&status=eq.completed").status_code == 204
+    assert counts(api) == expected_counts()
+
+
+# --- pausing
+
+
+def pause(api, queue: str, paused: bool) -> None:
+    r = api.patch(f"/queues?name=eq.{queue}", json={"paused": paused})
+    assert r.status_code == 204, r.text
+
+
+def test_a_paused_queue_hands_out_no_jobs(api):
+    submit_many(api, 2)
+    pause(api, "q", True)
+    assert claim(api) == []
+    r = api.rpc("claim_jobs", {"worker": "w1"}, **WORKER)  # all queues
+    assert r.status_code == 200, r.text
+    assert r.json() == []
+
+
+def test_a_paused_queue_counts_its_queued_jobs_as_paused(api):
+    submit_many(api, 2)
+    pause(api, "q", True)
+    assert counts(api) == expected_counts(paused=2)
+    assert api.get("/queues?name=eq.q&select=paused").json() == [{"paused": True}]
+
+
+def test_resuming_a_queue_restores_claims_and_counts(api):
+    first, _ = submit_many(api, 2)
+    pause(api, "q", True)
+    pause(api, "q", False)
+    assert counts(api) == expected_counts(queued=2)
+    assert claim(api) == [first]
+
+
+def test_pausing_one_queue_leaves_the_others_claimable(api):
+    submit(api, queue="q")
+    other = submit(api, queue="other")["id"]
+    pause(api, "q", True)
+    r = api.rpc("claim_jobs", {"worker": "w1", "max_jobs": 5}, **WORKER)
+    assert [j["id"] for j in r.json()] == [other]
+
+
+def test_a_jobs_user_cannot_pause_a_queue(api):
+    submit(api)
+    r = api.patch("/queues?name=eq.q", json={"paused": True}, role="jobs_user", sub="alice")
+    assert r.status_code in (401, 403), r.text
+    assert r.json()["code"] == "42501"
+    assert api.get("/queues?name=eq.q&select=paused").json() == [{"paused": False}]
+
+
+# --- creating, changing and deleting queues
+
+
+def test_post_queues_creates_a_queue_with_its_settings(api):
+    created = create_queue(api, "ingestion", keep_completed=1000, keep_failed=5000,
+                           max_attempts=5, backoff_seconds=2, max_backoff_seconds=60)
+    r = api.get("/queues?name=eq.ingestion&select=name,paused,keep_completed,keep_failed,"
+                "max_attempts,backoff_seconds,max_backoff_seconds,counts")
+    assert r.json() == [{"name": "ingestion", "paused": False, "keep_completed": 1000,
+                         "keep_failed": 5000, "max_attempts": 5, "backoff_seconds": 2,
+                         "max_backoff_seconds": 60, "counts": expected_counts()}]
+    assert created["name"] == "ingestion"
+
+
+def test_post_queues_fills_unset_settings_with_defaults(api):
+    create_queue(api, "plain")
+    r = api.get("/queues?name=eq.plain&select=max_attempts,keep_completed,keep_failed")
+    assert r.json() == [{"max_attempts": 3, "keep_completed": 1000, "keep_failed": 5000}]
+
+
+def test_negative_keep_failed_is_400(api):
+    r = api.post("/queues", json={"name": "bad", "keep_failed": -1})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "23514"
+    assert api.get("/queues?name=eq.bad").json() == []
+
+
+def test_zero_max_attempts_is_400(api):
+    r = api.post("/queues", json={"name": "bad", "max_attempts": 0})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "23514"
+    assert api.get("/queues?name=eq.bad").json() == []
+
+
+def test_patch_with_a_bad_setting_is_400_and_changes_nothing(api):
+    create_queue(api, "q", keep_completed=7)
+    r = api.patch("/queues?name=eq.q", json={"keep_completed": -5})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "23514"
+    assert api.get("/queues?name=eq.q&select=keep_completed").json() == [{"keep_completed": 7}]
+
+
+def test_a_queue_cannot_be_renamed(api):
+    create_queue(api, "q")
+    r = api.patch("/queues?name=eq.q", json={"name": "z"})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "22023"
+    assert [q["name"] for q in api.get("/queues?select=name").json()] == ["q"]
+
+
+def test_a_duplicate_queue_is_409(api):
+    create_queue(api, "q")
+    r = api.post("/queues", json={"name": "q"})
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "23505"
+
+
+def test_a_jobs_user_cannot_create_a_queue(api):
+    r = api.post("/queues", json={"name": "mine"}, role="jobs_user", sub="alice")
+    assert r.status_code in (401, 403), r.text
+    assert r.json()["code"] == "42501"
+
+
+def test_deleting_a_queue_that_has_jobs_is_409(api):
+    submit(api)
+    r = api.delete("/queues?name=eq.q")
+    assert r.status_code == 409, r.text
+    assert r.json()["code"] == "PT409"
+    assert [q["name"] for q in api.get("/queues?select=name").json()] == ["q"]
+
+
+def test_deleting_an_empty_queue_removes_it(api):
+    create_queue(api, "empty")
+    r = api.delete("/queues?name=eq.empty")
+    assert r.status_code == 204, r.text
+    assert api.get("/queues?name=eq.empty").json() == []
+
+
+# --- queue_jobs
+
+
+def failed_jobs(api, n: int, queue: str = "q") -> list[int]:
+    ids = submit_many(api, n, queue=queue, max_attempts=1)
+    assert claim(api, queue=queue, max_jobs=n) == ids
+    assert {j["status"] for j in fail(api, *ids)} == {"failed"}
+    return ids
+
+
+def test_queue_jobs_defaults_to_failed_jobs_page_1_of_size_10(api):
+    [failed] = failed_jobs(api, 1)
+    submit(api)
+    answer = queue_jobs(api, queue="q")
+    assert answer["name"] == "q"
+    assert answer["counts"] == expected_counts(queued=1, failed=1)
+    assert answer["pagination"] == {"current_page": 1, "total_pages": 1, "total_jobs": 1,
+                                    "page_size": 10}
+    [job] = answer["jobs"]
+    assert (job["id"], job["status"], job["error"], job["stacktrace"], job["attempts"]) == \
+        (failed, "failed", f"Error: timeout {failed}", f"at line {failed}", 1)
+
+
+def test_queue_jobs_pages_through_25_failed_jobs(api):
+    ids = failed_jobs(api, 25)
+    first = queue_jobs(api, queue="q", page=1, page_size=10)
+    third = queue_jobs(api, queue="q", page=3, page_size=10)
+    assert [j["id"] for j in first["jobs"]] == ids[::-1][:10]  # newest first
+    assert [j["id"] for j in third["jobs"]] == ids[::-1][20:]
+    assert third["pagination"] == {"current_page": 3, "total_pages": 3, "total_jobs": 25,
+                                   "page_size": 10}
+    beyond = queue_jobs(api, queue="q", page=4)
+    assert beyond["jobs"] == []
+    assert beyond["pagination"]["total_jobs"] == 25
+
+
+def test_queue_jobs_filters_by_status(api):
+    submit_many(api, 2)
+    done = submit(api)["id"]
+    claim(api, max_jobs=3)
+    complete(api, done)
+    answer = queue_jobs(api, queue="q", status="completed")
+    assert [j["id"] for j in answer["jobs"]] == [done]
+    assert answer["pagination"]["total_jobs"] == 1
+
+
+def test_queue_jobs_works_with_get(api):
+    done = submit(api)["id"]
+    claim(api)
+    complete(api, done)
+    r = api.get("/rpc/queue_jobs?queue=q&status=completed")
+    assert r.status_code == 200, r.text
+    assert [j["id"] for j in r.json()["jobs"]] == [done]
+
+
+def test_queue_jobs_of_an_unknown_queue_is_404(api):
+    r = api.rpc("queue_jobs", {"queue": "nope"})
+    assert r.status_code == 404, r.text
+    assert r.json()["code"] == "PT404"
+
+
+def test_queue_jobs_with_an_unknown_status_is_400(api):
+    submit(api)
+    r = api.rpc("queue_jobs", {"queue": "q", "status": "exploded"})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "22023"
+
+
+def test_queue_jobs_page_0_is_400(api):
+    submit(api)
+    r = api.rpc("queue_jobs", {"queue": "q", "page": 0})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "22023"
+
+
+def test_queue_jobs_page_size_0_is_400(api):
+    submit(api)
+    r = api.rpc("queue_jobs", {"queue": "q", "page_size": 0})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "22023"
+
+
+def test_queue_jobs_lists_the_queued_jobs_of_a_paused_queue_as_paused(api):
+    ids = submit_many(api, 3)
+    pause(api, "q", True)
+    answer = queue_jobs(api, queue="q", status="paused")
+    assert [j["id"] for j in answer["jobs"]] == ids[::-1]
+    assert answer["pagination"]["total_jobs"] == 3
+
+
+# api.queue_jobs (sql/40_functions/queue_jobs.sql) lists jobs by v_status
+# (paused -> queued) whatever the queue's paused flag, but takes total_jobs
+# from counts[status], where a paused queue's queued jobs count as paused
+# and an active queue has no paused ones: the page and its total disagree.
+QUEUE_JOBS_PAUSED_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="queue_jobs lists queued jobs for status queued/paused regardless of the queue's "
+           "paused flag, while total_jobs follows counts: total 0 with 3 jobs listed")
+
+
+@QUEUE_JOBS_PAUSED_BUG
+def test_queue_jobs_total_matches_its_jobs_for_queued_of_a_paused_queue(api):
+    submit_many(api, 3)
+    pause(api, "q", True)
+    answer = queue_jobs(api, queue="q", status="queued")
+    assert len(answer["jobs"]) == answer["pagination"]["total_jobs"] == answer["counts"]["queued"]
+
+
+@QUEUE_JOBS_PAUSED_BUG
+def test_queue_jobs_total_matches_its_jobs_for_paused_of_an_active_queue(api):
+    submit_many(api, 3)
+    answer = queue_jobs(api, queue="q", status="paused")
+    assert len(answer["jobs"]) == answer["pagination"]["total_jobs"] == answer["counts"]["paused"]
+
+
+# --- a queue's max_attempts
+
+
+def test_a_job_without_max_attempts_uses_its_queues(api):
+    create_queue(api, "q", max_attempts=2)
+    job_id = submit(api)["id"]
+    assert submit(api)["max_attempts"] is None
+    claim(api)
+    assert fail(api, job_id, retry=True)[0]["status"] == "scheduled"
+    api.sql("UPDATE jobs.job SET run_at = now() - interval '1 second' WHERE id = %s", job_id)
+    assert claim(api) == [job_id]
+    [job] = fail(api, job_id, retry=True)
+    assert (job["status"], job["attempts"]) == ("failed", 2)
+
+
+def test_a_jobs_own_max_attempts_wins_over_its_queues(api):
+    create_queue(api, "q", max_attempts=1)
+    job_id = submit(api, max_attempts=3)["id"]
+    claim(api)
+    assert fail(api, job_id, retry=True)[0]["status"] == "scheduled"
+
+
+# --- prune_jobs
+
+
+def completed_jobs(api, n: int, queue: str = "q") -> list[int]:
+    ids = submit_many(api, n, queue=queue)
+    assert claim(api, queue=queue, max_jobs=n) == ids
+    complete(api, *ids)
+    return ids
+
+
+def attach(api, job_id: int, name: str = "export.csv", size: int = 100) -> dict[str, Any]:
+    r = api.post("/job_files", json={"job_id": job_id, "name": name, "host": "h1",
+                                      "path": f"/data/{name}", "size_bytes": size},
+                 headers=RETURN)
+    assert r.status_code == 201, r.text
+    return r.json()[0]
+
+
+def prune(api) -> list[dict[str, Any]]:
+    r = api.rpc("prune_jobs")
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_prune_keeps_the_newest_completed_jobs_of_a_queue(api):
+    create_queue(api, "q", keep_completed=3)
+    done = completed_jobs(api, 5)
+    waiting = submit_many(api, 2)
+    assert prune(api) == [{"queue": "q", "reason": "keep_completed", "deleted": 2}]
+    assert ids_of(api) == done[2:] + waiting
+
+
+def test_prune_removes_the_events_and_files_of_pruned_jobs(api):
+    create_queue(api, "q", keep_completed=3)
+    done = completed_jobs(api, 5)
+    for job_id in done:
+        attach(api, job_id)
+    prune(api)
+    gone, kept = done[:2], done[2:]
+    assert api.sql("SELECT count(*) FROM jobs.job_event WHERE job_id = ANY(%s)", gone) == [(0,)]
+    assert api.sql("SELECT count(*) FROM jobs.job_file WHERE job_id = ANY(%s)", gone) == [(0,)]
+    assert api.sql("SELECT count(*) FROM jobs.job_file WHERE job_id = ANY(%s)", kept) == [(3,)]
+    assert api.sql("SELECT count(DISTINCT job_id) FROM jobs.job_event WHERE job_id = ANY(%s)",
+                   kept) == [(3,)]
+
+
+def test_prune_keeps_the_newest_failed_jobs_of_a_queue(api):
+    create_queue(api, "q", keep_failed=1)
+    ids = failed_jobs(api, 3)
+    assert prune(api) == [{"queue": "q", "reason": "keep_failed", "deleted": 2}]
+    assert ids_of(api) == ids[2:]
+
+
+def test_prune_deletes_expired_finished_jobs_but_not_expired_queued_ones(api):
+    done, kept = completed_jobs(api, 2)
+    queued = submit(api)["id"]
+    api.sql("UPDATE jobs.job SET expires_at = now() - interval '1 day' WHERE id = ANY(%s)",
+            [done, queued])
+    assert prune(api) == [{"queue": None, "reason": "expired", "deleted": 1}]
+    assert ids_of(api) == [kept, queued]
+
+
+def test_prune_updates_the_queue_counts(api):
+    create_queue(api, "q", keep_completed=1)
+    completed_jobs(api, 3)
+    prune(api)
+    assert counts(api) == expected_counts(completed=1)
+
+
+def test_prune_is_for_admins_only(api):
+    create_queue(api, "q", keep_completed=0)
+    completed_jobs(api, 1)
+    for role in ("jobs_user", "jobs_worker"):
+        r = api.rpc("prune_jobs", role=role, sub="alice")
+        assert r.status_code in (401, 403), r.text
+        assert r.json()["code"] == "42501"
+    assert len(ids_of(api)) == 1
+
+
+# --- job files
+
+
+def test_post_job_files_attaches_a_file(api):
+    job_id = submit(api)["id"]
+    f = attach(api, job_id, "export.csv", 1234)
+    assert (f["job_id"], f["kind"], f["name"], f["host"], f["size_bytes"]) == \
+        (job_id, "file", "export.csv", "h1", 1234)
+
+
+def test_files_are_embedded_in_jobs(api):
+    job_id = submit(api)["id"]
+    other = submit(api)["id"]
+    attach(api, job_id, "export.csv", 10)
+    attach(api, job_id, "import.log", 20)
+    r = api.get(f"/jobs?id=in.({job_id},{other})&select=id,files(name,size_bytes)&order=id")
+    assert r.status_code == 200, r.text
+    assert r.json() == [
+        {"id": job_id, "files": [{"name": "export.csv", "size_bytes": 10},
+                                 {"name": "import.log", "size_bytes": 20}]},
+        {"id": other, "files": []},
+    ]
+
+
+def test_a_file_for_an_unknown_job_is_404(api):
+    r = api.post("/job_files", json={"job_id": 987654, "name": "x.csv"})
+    assert r.status_code == 404, r.text
+    assert r.json()["code"] == "PT404"
+    assert api.get("/job_files").json() == []
+
+
+def test_a_bad_file_kind_is_400(api):
+    job_id = submit(api)["id"]
+    r = api.post("/job_files", json={"job_id": job_id, "name": "x", "kind": "photo"})
+    assert r.status_code == 400, r.text
+    assert r.json()["code"] == "23514"
+
+
+def test_deleting_a_job_removes_its_files(api):
+    job_id = completed_jobs(api, 1)[0]
+    other = submit(api)["id"]
+    attach(api, job_id)
+    attach(api, other)
+    assert api.delete(f"/jobs?id=eq.{job_id}").status_code == 204
+    assert api.get(f"/job_files?job_id=eq.{job_id}").json() == []
+    assert api.sql("SELECT count(*) FROM jobs.job_file WHERE job_id = %s", job_id) == [(0,)]
+    assert len(api.get(f"/job_files?job_id=eq.{other}").json()) == 1
