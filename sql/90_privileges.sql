@@ -18,8 +18,8 @@ GRANT USAGE ON SEQUENCE jobs.job_id_seq TO jobs_user, jobs_admin;
 GRANT SELECT ON jobs.job_event TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT ON jobs.queue TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.queue TO jobs_admin;
-GRANT SELECT ON jobs.job_lock TO jobs_user;
-GRANT SELECT, INSERT, DELETE ON jobs.job_lock TO jobs_worker, jobs_admin;
+GRANT SELECT, INSERT, DELETE ON jobs.job_lock
+TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT, INSERT ON jobs.job_file TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 

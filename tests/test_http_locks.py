@@ -326,3 +326,13 @@ def test_only_one_job_of_a_flow_runs_at_a_time_under_concurrent_claims(api):
         assert 0 <= running_now <= 1, f"two flow jobs running at job {job_id}"
     assert running_now == 0
     assert locks(api) == []
+
+
+def test_release_lock_of_someone_else_is_403_and_keeps_it(api):
+    taken = api.rpc("acquire_lock", {"name": "etl:nightly"}, role="jobs_user", sub="alice")
+    assert taken.status_code == 200, taken.text
+    r = api.rpc("release_lock", {"name": "etl:nightly"}, role="jobs_worker", sub="bob")
+    assert r.status_code == 403 and r.json()["code"] == "PT403"
+    assert [row["name"] for row in api.get("/job_locks").json()] == ["etl:nightly"]
+    mine = api.rpc("release_lock", {"name": "etl:nightly"}, role="jobs_user", sub="alice")
+    assert mine.status_code == 200, mine.text

@@ -344,17 +344,7 @@ def test_queue_jobs_lists_the_queued_jobs_of_a_paused_queue_as_paused(api):
     assert answer["pagination"]["total_jobs"] == 3
 
 
-# api.queue_jobs (sql/40_functions/queue_jobs.sql) lists jobs by v_status
-# (paused -> queued) whatever the queue's paused flag, but takes total_jobs
-# from counts[status], where a paused queue's queued jobs count as paused
-# and an active queue has no paused ones: the page and its total disagree.
-QUEUE_JOBS_PAUSED_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="queue_jobs lists queued jobs for status queued/paused regardless of the queue's "
-           "paused flag, while total_jobs follows counts: total 0 with 3 jobs listed")
-
-
-@QUEUE_JOBS_PAUSED_BUG
+# A paused queue's queued jobs count as paused: the page and its total agree.
 def test_queue_jobs_total_matches_its_jobs_for_queued_of_a_paused_queue(api):
     submit_many(api, 3)
     pause(api, "q", True)
@@ -362,7 +352,6 @@ def test_queue_jobs_total_matches_its_jobs_for_queued_of_a_paused_queue(api):
     assert len(answer["jobs"]) == answer["pagination"]["total_jobs"] == answer["counts"]["queued"]
 
 
-@QUEUE_JOBS_PAUSED_BUG
 def test_queue_jobs_total_matches_its_jobs_for_paused_of_an_active_queue(api):
     submit_many(api, 3)
     answer = queue_jobs(api, queue="q", status="paused")

@@ -8,6 +8,13 @@ AS $$
 DECLARE
     v_count integer;
 BEGIN
+    -- An UPDATE of no rows still fires the statement triggers: look first.
+    IF NOT EXISTS (
+        SELECT FROM jobs.job AS j
+        WHERE j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+    ) THEN
+        RETURN 0;
+    END IF;
     WITH due AS (
         SELECT j.id
         FROM jobs.job AS j

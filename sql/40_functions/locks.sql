@@ -43,12 +43,20 @@ AS $$
 DECLARE
     v_lock api.job_locks;
 BEGIN
-    DELETE FROM jobs.job_lock AS h WHERE h.name = release_lock.name
-    RETURNING h.name, h.job_id, h.worker, h.acquired_at INTO v_lock;
+    SELECT * INTO v_lock FROM api.job_locks AS h WHERE h.name = release_lock.name;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'lock % is not held', release_lock.name
             USING ERRCODE = 'PT404';
     END IF;
+    -- A caller releases what it took; clearing someone else's lock is the
+    -- admin's DELETE on job_locks.
+    IF v_lock.worker IS DISTINCT FROM jobs_internal.current_actor()
+        AND NOT pg_has_role('jobs_admin', 'MEMBER') THEN
+        RAISE EXCEPTION 'lock % is held by %, not by you', v_lock.name,
+            coalesce('job ' || v_lock.job_id, v_lock.worker)
+            USING ERRCODE = 'PT403';
+    END IF;
+    DELETE FROM jobs.job_lock AS h WHERE h.name = release_lock.name;
     RETURN v_lock;
 END;
 $$;
@@ -56,4 +64,4 @@ $$;
 COMMENT ON FUNCTION api.release_lock(text) IS
 $$Release a named lock
 
-Returns the lock that was released; 404 when it was not held.$$;
+Releases a lock the caller took (an admin may release any). Returns the lock that was released; 404 when it was not held, 403 when someone else holds it.$$;

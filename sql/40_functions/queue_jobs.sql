@@ -43,7 +43,10 @@ BEGIN
     SELECT coalesce(jsonb_agg(to_jsonb(p) ORDER BY p.id DESC), '[]') INTO v_jobs
     FROM (
         SELECT v.* FROM api.jobs AS v
-        WHERE v.queue = queue_jobs.queue AND v.status = v_status
+        WHERE
+            v.queue = queue_jobs.queue AND v.status = v_status
+            -- Queued jobs of a paused queue count as paused, not queued.
+            AND (v_status <> 'queued' OR v_queue.paused = (queue_jobs.status = 'paused'))
         ORDER BY v.id DESC
         LIMIT page_size OFFSET (page - 1)::bigint * page_size
     ) AS p;

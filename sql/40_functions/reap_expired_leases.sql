@@ -8,6 +8,15 @@ AS $$
 DECLARE
     v_ids bigint[];
 BEGIN
+    -- An UPDATE of no rows still fires the statement triggers: look first.
+    IF NOT EXISTS (
+        SELECT FROM jobs.job AS j
+        WHERE
+            j.status IN ('running', 'cancelling')
+            AND j.lease_expires_at < now()
+    ) THEN
+        RETURN;
+    END IF;
     -- The attempt was counted when the job was claimed.
     WITH expired AS (
         SELECT
