@@ -37,6 +37,11 @@ pytest: check-tools $(STAMP)
 test: lint pytest
 
 bench: check-tools $(STAMP)
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }; \
+	  else echo "wrk is needed: sudo apt-get install wrk"; exit 1; fi; }
 	$(BIN)/python -m bench
 
 clean: down
