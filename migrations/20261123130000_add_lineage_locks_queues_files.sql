@@ -104,7 +104,20 @@ CREATE TABLE jobs.job_file (
 
 CREATE INDEX job_file_job_id_idx ON jobs.job_file (job_id);
 
+-- Every claim leaves a dead entry at the head of job_claim_idx until
+-- VACUUM; vacuum the busy jobs table after 1% of it changed, not 20%.
+ALTER TABLE jobs.job SET (
+    autovacuum_vacuum_scale_factor = 0.01,
+    autovacuum_vacuum_insert_scale_factor = 0.01,
+    autovacuum_analyze_scale_factor = 0.02
+);
+
 -- migrate:down
+ALTER TABLE jobs.job RESET (
+    autovacuum_vacuum_scale_factor,
+    autovacuum_vacuum_insert_scale_factor,
+    autovacuum_analyze_scale_factor
+);
 DROP INDEX jobs.job_scheduled_run_at_idx;
 CREATE INDEX job_scheduled_run_at_idx ON jobs.job (run_at)
 WHERE status = 'scheduled';

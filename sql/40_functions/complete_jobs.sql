@@ -6,6 +6,11 @@ RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- The ids first, so that the update finds its rows by primary key
+    -- whatever the statistics say about running jobs.
+    v_wanted bigint[] := ARRAY(
+        SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(results) AS e
+    );
     v_ids bigint[];
 BEGIN
     -- A job whose cancel was asked ends cancelled, keeping what it did.
@@ -29,7 +34,8 @@ BEGIN
             message text
         )
         WHERE
-            j.id = r.job_id
+            j.id = ANY(v_wanted)
+            AND j.id = r.job_id
             AND j.status IN ('running', 'cancelling')
             AND (complete_jobs.worker IS NULL OR j.worker = complete_jobs.worker)
         RETURNING j.id

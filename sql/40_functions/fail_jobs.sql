@@ -6,6 +6,11 @@ RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 AS $$
 DECLARE
+    -- The ids first, so that the update finds its rows by primary key
+    -- whatever the statistics say about running jobs.
+    v_wanted bigint[] := ARRAY(
+        SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(failures) AS e
+    );
     v_ids bigint[];
 BEGIN
     WITH failed AS (
@@ -36,7 +41,8 @@ BEGIN
             ),
             jobs.queue AS q
         WHERE
-            j.id = f.job_id
+            j.id = ANY(v_wanted)
+            AND j.id = f.job_id
             AND q.name = j.queue
             AND j.status IN ('running', 'cancelling')
             AND (fail_jobs.worker IS NULL OR j.worker = fail_jobs.worker)
