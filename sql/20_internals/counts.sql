@@ -1,7 +1,7 @@
 -- Jobs per queue and status without scanning jobs: every statement on
 -- jobs appends its net change per (queue, status) to the jobs.queue_count
--- ledger. Appends never wait on each other, unlike a shared counter row
--- that every concurrent claim would have to lock until commit.
+-- ledger (after_statement.sql). Appends never wait on each other, unlike a
+-- shared counter row that every concurrent claim would lock until commit.
 -- SECURITY DEFINER: callers change jobs, never the ledger directly.
 -- Depends on: migrations.
 
@@ -30,61 +30,22 @@ BEGIN
 END;
 $$;
 
--- Append a statement's changes; now and then fold the ledger so that
--- readers sum a few hundred rows at most.
-CREATE FUNCTION jobs_internal.tg_job__count()
-RETURNS trigger
+-- Called after each statement that appended to the ledger: now and then
+-- fold it, so that readers sum a few hundred rows at most.
+CREATE FUNCTION jobs_internal.maybe_compact_queue_counts()
+RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO jobs.queue_count (queue, status, jobs)
-        SELECT n.queue, n.status, count(*)
-        FROM new_rows AS n
-        GROUP BY n.queue, n.status;
-    ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO jobs.queue_count (queue, status, jobs)
-        SELECT o.queue, o.status, -count(*)
-        FROM old_rows AS o
-        GROUP BY o.queue, o.status;
-    ELSE
-        INSERT INTO jobs.queue_count (queue, status, jobs)
-        SELECT c.queue, c.status, sum(c.jobs)
-        FROM (
-            SELECT o.queue, o.status, -1 AS jobs FROM old_rows AS o
-            UNION ALL
-            SELECT n.queue, n.status, 1 AS jobs FROM new_rows AS n
-        ) AS c
-        GROUP BY c.queue, c.status
-        HAVING sum(c.jobs) <> 0;
-    END IF;
     IF random() < 0.01 THEN
         PERFORM jobs_internal.compact_queue_counts();
     END IF;
-    RETURN NULL;
 END;
 $$;
 
-CREATE TRIGGER _510_count_insert
-AFTER INSERT ON jobs.job
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job__count();
-
-CREATE TRIGGER _510_count_update
-AFTER UPDATE ON jobs.job
-REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job__count();
-
-CREATE TRIGGER _510_count_delete
-AFTER DELETE ON jobs.job
-REFERENCING OLD TABLE AS old_rows
-FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job__count();
-
+-- TRUNCATE fires no row or statement trigger of the other kinds.
 CREATE FUNCTION jobs_internal.tg_job__count_truncate()
 RETURNS trigger
 LANGUAGE plpgsql

@@ -1,20 +1,6 @@
 -- Named locks: a running job holds the names in its locks column, so no two
 -- jobs sharing a name run at once. claim_jobs takes them; any transition out
--- of running releases them. Depends on: migrations.
-
--- True when no job holds any of these lock names.
-CREATE FUNCTION jobs_internal.locks_free(lock_names text[])
-RETURNS boolean
-LANGUAGE sql
-STABLE
-BEGIN ATOMIC
-    SELECT
-        lock_names = '{}'
-        OR NOT EXISTS (
-            SELECT FROM jobs.job_lock AS h
-            WHERE h.name = any($1)
-        );
-END;
+-- of running releases them (after_statement.sql). Depends on: migrations.
 
 -- Take the locks of freshly picked jobs; answer the ids that got all of
 -- theirs. Locks are taken in name order so two claimers cannot deadlock; a
@@ -52,29 +38,3 @@ BEGIN
     RETURN ARRAY(SELECT unnest(job_ids) EXCEPT SELECT unnest(v_losers));
 END;
 $$;
-
--- A job that stops running (finished, failed an attempt, rescued or
--- cancelled) gives its locks back.
--- SECURITY DEFINER: a user cancelling a job may not touch job_lock itself.
-CREATE FUNCTION jobs_internal.tg_job__release_locks()
-RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-BEGIN
-    IF NOT EXISTS (SELECT FROM jobs.job_lock) THEN
-        RETURN NULL;
-    END IF;
-    DELETE FROM jobs.job_lock AS h
-    USING new_rows AS n
-    WHERE h.job_id = n.id AND n.status NOT IN ('running', 'cancelling');
-    RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER _520_release_locks
-AFTER UPDATE ON jobs.job
-REFERENCING NEW TABLE AS new_rows
-FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job__release_locks();

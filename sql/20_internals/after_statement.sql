@@ -1,0 +1,178 @@
+-- What follows every statement on jobs.job, in one statement-level trigger
+-- per operation, reading the transition tables: a batch of N jobs costs one
+-- INSERT ... SELECT per concern, not N trigger calls, and a statement pays
+-- for one trigger call, not one per concern. The concerns:
+--   events     every status change is appended to jobs.job_event
+--   counts     the net change per (queue, status) goes to the jobs.queue_count
+--              ledger (counts.sql), so reading counts never scans jobs
+--   queues     a queue exists as soon as a job names it
+--   locks      a job that stops running gives back its named locks
+--   follow-ups a job that finishes wakes, or cancels, the jobs waiting for it
+--   cleanup    a deleted job takes its events, files and locks with it
+-- SECURITY DEFINER: callers may change jobs but must not write the event log,
+-- the ledger, locks or queues directly; the waiting jobs may be another
+-- caller's. Transition tables carry no statistics, so the planner would pair
+-- old and new rows with a nested loop, quadratic in the batch size:
+-- enable_nestloop = off keeps a batch of 1000 as cheap per row as one of 10.
+-- Depends on: helpers.sql, counts.sql.
+
+CREATE FUNCTION jobs_internal.tg_job__after_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    v_actor text := jobs_internal.current_actor();
+BEGIN
+    -- queues
+    INSERT INTO jobs.queue (name)
+    SELECT DISTINCT n.queue
+    FROM new_rows AS n
+    WHERE NOT EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = n.queue)
+    ON CONFLICT DO NOTHING;
+
+    -- events
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT n.id, NULL, n.status, v_actor, n.message
+    FROM new_rows AS n;
+
+    -- counts
+    INSERT INTO jobs.queue_count (queue, status, jobs)
+    SELECT n.queue, n.status, count(*)
+    FROM new_rows AS n
+    GROUP BY n.queue, n.status;
+    PERFORM jobs_internal.maybe_compact_queue_counts();
+
+    -- follow-ups: the job a follow-up waits for shows it as next_job_id.
+    IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
+        UPDATE jobs.job AS p
+        SET next_job_id = n.id
+        FROM new_rows AS n
+        WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER _500_after_insert
+AFTER INSERT ON jobs.job
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__after_insert();
+
+CREATE FUNCTION jobs_internal.tg_job__after_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET enable_nestloop = off
+AS $$
+DECLARE
+    v_actor text := jobs_internal.current_actor();
+BEGIN
+    -- events
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT
+        n.id,
+        o.status,
+        n.status,
+        v_actor,
+        CASE
+            WHEN n.error IS DISTINCT FROM o.error THEN n.error
+            ELSE n.message
+        END
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE o.status IS DISTINCT FROM n.status;
+
+    -- counts (a heartbeat changes no status and appends nothing)
+    INSERT INTO jobs.queue_count (queue, status, jobs)
+    SELECT c.queue, c.status, sum(c.jobs)
+    FROM (
+        SELECT o.queue, o.status, -1 AS jobs FROM old_rows AS o
+        UNION ALL
+        SELECT n.queue, n.status, 1 AS jobs FROM new_rows AS n
+    ) AS c
+    GROUP BY c.queue, c.status
+    HAVING sum(c.jobs) <> 0;
+    PERFORM jobs_internal.maybe_compact_queue_counts();
+
+    -- locks: released by any way out of running.
+    IF EXISTS (SELECT FROM jobs.job_lock) THEN
+        DELETE FROM jobs.job_lock AS h
+        USING new_rows AS n
+        WHERE h.job_id = n.id AND n.status NOT IN ('running', 'cancelling');
+    END IF;
+
+    -- follow-ups: due (queued, or scheduled until their own run_at) when the
+    -- job they wait for completed, cancelled when it failed or was
+    -- cancelled. The UPDATE fires this trigger again for the jobs it
+    -- changes, which cascades down a chain; a statement that finishes no
+    -- job ends it.
+    IF EXISTS (
+        SELECT FROM new_rows AS n
+        WHERE n.status IN ('completed', 'failed', 'cancelled')
+    ) AND EXISTS (SELECT FROM jobs.job AS w WHERE w.waiting) THEN
+        UPDATE jobs.job AS w
+        SET
+            waiting = FALSE,
+            status = CASE
+                WHEN n.status <> 'completed' THEN 'cancelled'
+                WHEN w.run_at <= now() THEN 'queued'
+                ELSE 'scheduled'
+            END::jobs.job_status,
+            message = CASE
+                WHEN n.status = 'completed' THEN w.message
+                ELSE format('job %s, which this job runs after, %s', n.id, n.status)
+            END
+        FROM new_rows AS n
+        WHERE
+            w.after_job_id = n.id
+            AND w.waiting
+            AND n.status IN ('completed', 'failed', 'cancelled');
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER _500_after_update
+AFTER UPDATE ON jobs.job
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__after_update();
+
+CREATE FUNCTION jobs_internal.tg_job__after_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET enable_nestloop = off
+AS $$
+BEGIN
+    -- cleanup
+    DELETE FROM jobs.job_event AS e
+    USING old_rows AS o
+    WHERE e.job_id = o.id;
+    DELETE FROM jobs.job_file AS f
+    USING old_rows AS o
+    WHERE f.job_id = o.id;
+    DELETE FROM jobs.job_lock AS h
+    USING old_rows AS o
+    WHERE h.job_id = o.id;
+
+    -- counts
+    INSERT INTO jobs.queue_count (queue, status, jobs)
+    SELECT o.queue, o.status, -count(*)
+    FROM old_rows AS o
+    GROUP BY o.queue, o.status;
+    PERFORM jobs_internal.maybe_compact_queue_counts();
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER _500_after_delete
+AFTER DELETE ON jobs.job
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__after_delete();
