@@ -52,9 +52,7 @@ api.queue_time(api.jobs),
 api.duration(api.jobs),
 api.estimated_remaining(api.jobs),
 api.retriable(api.jobs),
-api.total_success(api.jobs),
-api.total_error(api.jobs),
-api.total_ignore(api.jobs),
+api.totals(api.jobs),
 api.retries(api.jobs),
 api.files(api.jobs)
 TO jobs_user, jobs_worker, jobs_admin;

@@ -92,12 +92,10 @@ def test_lineage_totals_count_retries_toward_the_original(db):
     [retry] = call(db, "retry_job", job_id=original)
     finish(db, retry["id"], num_success=4, num_error=1, num_ignore=2)
     for job_id in (original, retry["id"]):
-        totals = db.execute(
-            "SELECT api.total_success(j), api.total_error(j), api.total_ignore(j)"
-            " FROM api.jobs j WHERE id = %s",
-            (job_id,)).fetchone()
+        [totals] = db.execute("SELECT api.totals(j) FROM api.jobs j WHERE id = %s",
+                              (job_id,)).fetchone()
         # The 5 errors were retried: only the retry's 1 error is outstanding.
-        assert totals == (14, 1, 3)
+        assert totals == {"num_success": 14, "num_error": 1, "num_ignore": 3, "jobs": 2}
 
 
 def test_retries_are_listed_from_the_original(db):

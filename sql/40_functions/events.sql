@@ -7,14 +7,7 @@ LANGUAGE sql
 STABLE
 ROWS 10
 BEGIN ATOMIC
-    SELECT
-        e.id,
-        e.job_id,
-        e.from_status,
-        e.to_status,
-        e.happened_at,
-        e.actor,
-        e.message
+    SELECT e.*  -- noqa: AM04
     FROM api.job_events AS e
     WHERE e.job_id = $1.id
     ORDER BY e.id;

@@ -59,56 +59,31 @@ COMMENT ON FUNCTION api.retriable(api.jobs) IS
 'True when the job failed, or completed with errors: retry_job may retry it.';
 
 -- Lineage totals: the original and all its retries count as one result.
-CREATE FUNCTION api.total_success(api.jobs)
-RETURNS bigint
+CREATE FUNCTION api.totals(api.jobs)
+RETURNS jsonb
 LANGUAGE sql
 STABLE
 BEGIN ATOMIC
-    SELECT sum(j.num_success)::bigint
-    FROM jobs.job AS j
-    WHERE
-        j.id = coalesce($1.root_job_id, $1.id)
-        OR j.root_job_id = coalesce($1.root_job_id, $1.id);
-END;
-
-COMMENT ON FUNCTION api.total_success(api.jobs) IS
-'Records processed successfully by the original job and all its retries.';
-
-CREATE FUNCTION api.total_ignore(api.jobs)
-RETURNS bigint
-LANGUAGE sql
-STABLE
-BEGIN ATOMIC
-    SELECT sum(j.num_ignore)::bigint
-    FROM jobs.job AS j
-    WHERE
-        j.id = coalesce($1.root_job_id, $1.id)
-        OR j.root_job_id = coalesce($1.root_job_id, $1.id);
-END;
-
-COMMENT ON FUNCTION api.total_ignore(api.jobs) IS
-'Records ignored by the original job and all its retries.';
-
-CREATE FUNCTION api.total_error(api.jobs)
-RETURNS bigint
-LANGUAGE sql
-STABLE
-BEGIN ATOMIC
-    SELECT sum(j.num_error)::bigint
-    FROM jobs.job AS j
-    WHERE
-        (
-            j.id = coalesce($1.root_job_id, $1.id)
-            OR j.root_job_id = coalesce($1.root_job_id, $1.id)
+    SELECT
+        jsonb_build_object(
+            'num_success', coalesce(sum(j.num_success), 0),
+            'num_ignore', coalesce(sum(j.num_ignore), 0),
+            'num_error', coalesce(sum(j.num_error) FILTER (
+                WHERE NOT EXISTS (
+                    SELECT FROM jobs.job AS r
+                    WHERE r.retry_of = j.id
+                )
+            ), 0),
+            'jobs', count(*)
         )
-        AND NOT EXISTS (
-            SELECT FROM jobs.job AS r
-            WHERE r.retry_of = j.id
-        );
+    FROM jobs.job AS j
+    WHERE
+        j.id = coalesce($1.root_job_id, $1.id)
+        OR j.root_job_id = coalesce($1.root_job_id, $1.id);
 END;
 
-COMMENT ON FUNCTION api.total_error(api.jobs) IS
-'Record errors still outstanding in the chain: errors of the original and its retries that were not retried since.';
+COMMENT ON FUNCTION api.totals(api.jobs) IS
+'Results of the original job and all its retries as one: num_success and num_ignore summed, num_error counting only errors not retried since, and the number of jobs in the chain (select=*,totals).';
 
 -- GET /jobs?select=*,retries(*) embeds the retries of an original job.
 CREATE FUNCTION api.retries(api.jobs)
@@ -134,15 +109,7 @@ LANGUAGE sql
 STABLE
 ROWS 5
 BEGIN ATOMIC
-    SELECT
-        f.id,
-        f.job_id,
-        f.kind,
-        f.name,
-        f.host,
-        f.path,
-        f.size_bytes,
-        f.created_at
+    SELECT f.*  -- noqa: AM04
     FROM api.job_files AS f
     WHERE f.job_id = $1.id
     ORDER BY f.id;

@@ -35,7 +35,7 @@ $$;
 COMMENT ON FUNCTION api.retry_job(bigint) IS
 $$Retry a job
 
-Submits a new job of type retry with the same queue, name, payload and meta, linked by retry_of to this job and by root_job_id to the original; this job is left as it is. Only a failed job, or a completed one with errors, can be retried (409 otherwise). Retrying a retry is the same call. The results of retries count toward the original (total_success, total_error, total_ignore).$$;
+Submits a new job of type retry with the same queue, name, payload and meta, linked by retry_of to this job and by root_job_id to the original; this job is left as it is. Only a failed job, or a completed one with errors, can be retried (409 otherwise). Retrying a retry is the same call. The results of retries count toward the original (the totals field).$$;
 
 CREATE FUNCTION api.retry_failed_retries(job_id bigint)
 RETURNS SETOF api.jobs
