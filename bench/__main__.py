@@ -1,7 +1,11 @@
-"""python -m bench: measure the ceilings, then every figure, and print them with their ratios."""
+"""python -m bench: measure the ceilings, then every figure, and print them with their ratios.
+
+--only picks parts (default: all of them): enqueue, claim, profile, scale, prune.
+"""
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -13,7 +17,10 @@ from .ceilings import measure_ceilings
 from .claim import ClaimRun, Transport, claim_figure, run_claims
 from .enqueue import measure_enqueue
 from .profile import functions_table, probes_table, profile_sql, split_table
-from .report import ceilings_table, figures_table, reference_table, section
+from .prune import measure_prune
+from .report import (Figure, ceilings_table, figures_table, prune_table, reference_table,
+                     scale_table, section)
+from .scale import SIZES, build_large, measure_scale
 from .settings import CLIENTS
 from .stack import BenchStack, running_stack
 from .wrk import INSTALL_HINT
@@ -27,38 +34,76 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _measure(stack: BenchStack) -> str:
-    _progress("ceilings ...")
-    ceilings = measure_ceilings(stack)
-    _progress("enqueue ...")
-    figures = measure_enqueue(stack, ceilings)
-    runs: list[ClaimRun] = []
-    for transport, workers, batch in CLAIM_RUNS:
-        _progress(f"claim→complete {transport}, {workers} worker(s), batch {batch} ...")
-        runs.append(run_claims(stack, transport, workers, batch))
-    figures += [claim_figure(run, ceilings) for run in runs]
-    _progress("profile: SQL, 1 worker, batch 1 and 100 ...")
-    profiles = [profile_sql(stack, batch) for batch in (1, 100)]
-    return "".join([
-        section("Ceilings (this machine, this run)", ceilings_table(ceilings.all())),
-        section("Figures", figures_table(figures)),
-        section("Where the time goes: client-side time per call", split_table(runs)),
-        section("Where the time goes: server side, per function (SQL, 1 worker)",
-                functions_table(profiles)),
-        section("Where the time goes: finding due jobs after many claims (explained, rolled back)",
-                probes_table(profiles)),
-        section("Reference (from the issue, other machine)", reference_table()),
-    ])
+PARTS = ("enqueue", "claim", "profile", "scale", "prune")
 
 
-def main() -> int:
-    if shutil.which("wrk") is None:
+def _measure(stack: BenchStack, parts: set[str]) -> str:
+    sections: list[str] = []
+    figures: list[Figure] = []
+    if parts & {"enqueue", "claim"}:
+        _progress("ceilings ...")
+        ceilings = measure_ceilings(stack)
+        sections.append(section("Ceilings (this machine, this run)",
+                                ceilings_table(ceilings.all())))
+        if "enqueue" in parts:
+            _progress("enqueue ...")
+            figures += measure_enqueue(stack, ceilings)
+        runs: list[ClaimRun] = []
+        if "claim" in parts:
+            for transport, workers, batch in CLAIM_RUNS:
+                _progress(f"claim→complete {transport}, {workers} worker(s), batch {batch} ...")
+                runs.append(run_claims(stack, transport, workers, batch))
+            figures += [claim_figure(run, ceilings) for run in runs]
+        sections.append(section("Figures", figures_table(figures)))
+        if runs:
+            sections.append(section("Where the time goes: client-side time per call",
+                                    split_table(runs)))
+    if "profile" in parts:
+        _progress("profile: SQL, 1 worker, batch 1 and 100 ...")
+        profiles = [profile_sql(stack, batch) for batch in (1, 100)]
+        sections += [
+            section("Where the time goes: server side, per function (SQL, 1 worker)",
+                    functions_table(profiles)),
+            section("Where the time goes: finding due jobs after many claims "
+                    "(explained, rolled back)", probes_table(profiles)),
+        ]
+    if parts & {"enqueue", "claim"}:
+        sections.append(section("Reference (from the issue, other machine)", reference_table()))
+    built: tuple[int, float] | None = None
+    if "scale" in parts:
+        _progress(f"counts at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
+        sections.append(section("Queue counts at scale: reads with few and with many jobs",
+                                scale_table(measure_scale(stack))))
+    elif "prune" in parts:
+        _progress(f"building {SIZES[1]:,} jobs for prune ...")
+        built = (SIZES[1], build_large(stack))
+    if "prune" in parts:
+        _progress("prune_jobs while workers claim ...")
+        sections.append(section(f"Prune at scale ({SIZES[1]:,} jobs) while workers claim",
+                                prune_table(measure_prune(stack), built)))
+    return "".join(sections)
+
+
+def _parts(argv: list[str] | None) -> set[str]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", metavar="PARTS", default=",".join(PARTS),
+                        help=f"comma-separated, from: {', '.join(PARTS)} (default: all)")
+    chosen = {p.strip() for p in parser.parse_args(argv).only.split(",") if p.strip()}
+    unknown = chosen - set(PARTS)
+    if unknown or not chosen:
+        parser.error(f"--only takes some of: {', '.join(PARTS)}")
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    parts = _parts(argv)
+    if parts & {"enqueue", "claim"} and shutil.which("wrk") is None:
         print(f"bench: {INSTALL_HINT}", file=sys.stderr)
         return 1
     began = time.monotonic()
     try:
         with running_stack() as stack:
-            report = _measure(stack)
+            report = _measure(stack, parts)
     except (BenchError, SetupError) as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 2
