@@ -14,6 +14,8 @@
 -- caller's. Transition tables carry no statistics, so the planner would pair
 -- old and new rows with a nested loop, quadratic in the batch size:
 -- enable_nestloop = off keeps a batch of 1000 as cheap per row as one of 10.
+-- (Not on delete: there each old row is looked up by index, which a nested
+-- loop does best.)
 -- Depends on: helpers.sql, counts.sql.
 
 CREATE FUNCTION jobs_internal.tg_job__after_insert()
@@ -147,7 +149,6 @@ RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-SET enable_nestloop = off
 AS $$
 BEGIN
     -- cleanup

@@ -23,8 +23,9 @@ SELECT
         'paused', CASE WHEN q.paused THEN coalesce(c.queued, 0) ELSE 0 END
     ) AS counts
 FROM jobs.queue AS q
-LEFT JOIN LATERAL (
+LEFT JOIN (
     SELECT
+        n.queue,
         sum(n.jobs) FILTER (WHERE n.status = 'scheduled') AS scheduled,
         sum(n.jobs) FILTER (WHERE n.status = 'queued') AS queued,
         sum(n.jobs) FILTER (WHERE n.status = 'running') AS running,
@@ -33,8 +34,8 @@ LEFT JOIN LATERAL (
         sum(n.jobs) FILTER (WHERE n.status = 'cancelling') AS cancelling,
         sum(n.jobs) FILTER (WHERE n.status = 'cancelled') AS cancelled
     FROM jobs_internal.queue_counts() AS n
-    WHERE n.queue = q.name
-) AS c ON TRUE;
+    GROUP BY n.queue
+) AS c ON q.name = c.queue;
 
 COMMENT ON VIEW api.queues IS
 $$Queues

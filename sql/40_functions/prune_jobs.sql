@@ -52,13 +52,18 @@ BEGIN
                 SELECT j.id FROM jobs.job AS j
                 WHERE
                     j.queue = v_queue.name AND j.status = v_status
+                    -- Lets a generic plan use the partial job_finished_idx.
+                    AND j.status IN ('completed', 'failed', 'cancelled')
                     AND j.id <= (
                         SELECT k.id FROM jobs.job AS k
-                        WHERE k.queue = v_queue.name AND k.status = v_status
+                        WHERE
+                            k.queue = v_queue.name AND k.status = v_status
+                            AND k.status IN ('completed', 'failed', 'cancelled')
                         ORDER BY k.id DESC
                         OFFSET v_keep LIMIT 1
                     )
-                ORDER BY j.id
+                -- The order of job_finished_idx: this queue's rows only.
+                ORDER BY j.queue, j.status, j.id
                 LIMIT v_left
                 FOR UPDATE SKIP LOCKED
             ),

@@ -10,6 +10,8 @@ CREATE FUNCTION api.queue_jobs(
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
+-- The page query must see the status to use the partial indexes of jobs.
+SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     v_queue api.queues;
