@@ -24,6 +24,7 @@ CREATE TABLE jobs.queue (
     max_backoff_seconds integer NOT NULL DEFAULT 3600,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT queue_name_not_empty CHECK (name <> ''),
+    CONSTRAINT queue_name_is_short CHECK (length(name) <= 200),
     CONSTRAINT queue_backoff_is_positive CHECK (backoff_seconds > 0),
     CONSTRAINT queue_max_backoff_at_least_backoff CHECK (
         max_backoff_seconds >= backoff_seconds
@@ -60,6 +61,8 @@ CREATE TABLE jobs.job (
     lease_expires_at timestamptz,
     CONSTRAINT job_name_not_empty CHECK (name <> ''),
     CONSTRAINT job_queue_not_empty CHECK (queue <> ''),
+    CONSTRAINT job_queue_is_short CHECK (length(queue) <= 200),
+    CONSTRAINT job_name_is_short CHECK (length(name) <= 1000),
     CONSTRAINT job_type_not_empty CHECK (type <> ''),
     CONSTRAINT job_priority_in_range CHECK (priority BETWEEN 1 AND 4),
     CONSTRAINT job_progress_in_range CHECK (progress BETWEEN 0 AND 100),

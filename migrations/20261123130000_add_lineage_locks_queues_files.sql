@@ -16,7 +16,12 @@ ADD COLUMN finished_items jsonb NOT NULL DEFAULT '[]',
 ADD CONSTRAINT job_finished_items_is_array CHECK (
     jsonb_typeof(finished_items) = 'array'
 ),
-ADD CONSTRAINT job_not_after_itself CHECK (after_job_id <> id);
+ADD CONSTRAINT job_not_after_itself CHECK (after_job_id <> id),
+ADD CONSTRAINT job_locks_are_names CHECK (
+    array_position(locks, NULL) IS NULL
+    AND NOT '' = any(locks)
+    AND length(array_to_string(locks, ',')) <= 1000
+);
 
 -- max_attempts left empty means: the queue's max_attempts.
 ALTER TABLE jobs.job
@@ -60,20 +65,13 @@ ADD CONSTRAINT queue_keep_failed_not_negative CHECK (keep_failed >= 0);
 -- Jobs per queue and status as a ledger of changes: each statement on jobs
 -- appends one row per (queue, status) it changed, so concurrent claims never
 -- wait on a shared counter row; readers sum the ledger, and it is folded
--- into one row per (queue, status) now and then.
+-- into one row per (queue, status) now and then. Every deploy rebuilds it
+-- from the jobs (sql/95_queue_counts.sql).
 CREATE TABLE jobs.queue_count (
     queue text NOT NULL,
     status jobs.job_status NOT NULL,
     jobs bigint NOT NULL
 );
-
-INSERT INTO jobs.queue_count (queue, status, jobs)
-SELECT
-    j.queue,
-    j.status,
-    count(*) AS jobs
-FROM jobs.job AS j
-GROUP BY j.queue, j.status;
 
 -- Named locks held by running jobs (or by scripts through acquire_lock).
 CREATE TABLE jobs.job_lock (
@@ -81,7 +79,8 @@ CREATE TABLE jobs.job_lock (
     job_id bigint,
     worker text,
     acquired_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT job_lock_name_not_empty CHECK (name <> '')
+    CONSTRAINT job_lock_name_not_empty CHECK (name <> ''),
+    CONSTRAINT job_lock_name_is_short CHECK (length(name) <= 1000)
 );
 
 -- Releasing the locks of jobs that stop running.

@@ -23,16 +23,15 @@ TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT, INSERT ON jobs.job_file TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 
--- jobs: users submit and adjust what has not run yet; workers report
--- through the functions; admins manage everything.
+-- jobs: users submit, adjust and cancel (cancel_job); workers report
+-- through the functions; admins manage everything, status included.
 GRANT SELECT, DELETE ON api.jobs TO jobs_user;
 GRANT INSERT (
     queue, name, type, status, priority, payload, meta, run_at,
     expires_at, max_attempts, message, locks, after_job_id
 ) ON api.jobs TO jobs_user;
 GRANT UPDATE (
-    name, priority, payload, meta, run_at, expires_at, max_attempts, status,
-    message
+    name, priority, payload, meta, run_at, expires_at, max_attempts, message
 ) ON api.jobs TO jobs_user;
 GRANT SELECT ON api.jobs TO jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON api.jobs TO jobs_admin;

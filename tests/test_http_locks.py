@@ -100,8 +100,8 @@ def test_job_locks_is_empty_after_the_job_completes(api):
 
 
 def test_a_jobs_user_can_list_locks(api):
-    job_id = submit(api)["id"]
-    assert api.rpc("acquire_lock", {"name": "flow:F1", "job_id": job_id}).status_code == 200
+    job_id = submit(api, locks=["flow:F1"])["id"]
+    assert claim(api) == [job_id]
     r = api.get("/job_locks?select=name,job_id", role="jobs_user", sub="alice")
     assert r.status_code == 200, r.text
     assert r.json() == [{"name": "flow:F1", "job_id": job_id}]
@@ -129,15 +129,24 @@ def test_acquire_lock_twice_is_409(api):
 
 def test_acquire_lock_again_for_the_job_that_holds_it_is_not_a_conflict(api):
     job_id = submit(api)["id"]
+    assert claim(api) == [job_id]
     first = api.rpc("acquire_lock", {"name": "devices", "job_id": job_id})
     assert first.status_code == 200, first.text
     again = api.rpc("acquire_lock", {"name": "devices", "job_id": job_id})
     assert again.status_code == 200, again.text
     assert again.json() == first.json()
     other = submit(api)["id"]
+    assert claim(api) == [other]
     r = api.rpc("acquire_lock", {"name": "devices", "job_id": other})
     assert r.status_code == 409, r.text
     assert r.json()["code"] == "PT409"
+
+
+def test_acquire_lock_for_a_job_that_is_not_running_is_409(api):
+    job_id = submit(api)["id"]
+    r = api.rpc("acquire_lock", {"name": "devices", "job_id": job_id})
+    assert r.status_code == 409 and r.json()["code"] == "PT409"
+    assert locks(api) == []
 
 
 def test_acquire_lock_for_an_unknown_job_is_404(api):
@@ -214,13 +223,24 @@ def test_a_cancelled_running_job_keeps_its_lock_until_its_worker_stops(api):
     assert claim(api, worker="w2") == [second]
 
 
-def test_a_job_holding_a_lock_by_acquire_lock_releases_it_when_cancelled(api):
+def test_a_lock_taken_by_acquire_lock_for_a_job_goes_when_the_job_stops(api):
     job_id = submit(api)["id"]
+    assert claim(api) == [job_id]
     assert api.rpc("acquire_lock", {"name": "devices", "job_id": job_id}).status_code == 200
-    r = api.rpc("cancel_job", {"job_id": job_id})
-    assert r.status_code == 200, r.text
-    assert r.json()["status"] == "cancelled"
+    assert api.rpc("cancel_job", {"job_id": job_id}).json()["status"] == "cancelling"
+    assert [lock["name"] for lock in locks(api)] == ["devices"]
+    beat = api.rpc("heartbeat", {"job_id": job_id, "worker": "w1"}, role="jobs_worker", sub="w1")
+    assert beat.json()["status"] == "cancelled"
     assert locks(api) == []
+
+
+def test_patching_a_job_with_locks_to_running_is_refused(api):
+    job_id = submit(api, locks=["flow:F1"])["id"]
+    r = api.patch(f"/jobs?id=eq.{job_id}", json={"status": "running"})
+    assert r.status_code == 409 and r.json()["code"] == "PT409"
+    assert status(api, job_id) == "queued"
+    r = api.post("/jobs", json={"name": "x", "status": "running", "locks": ["flow:F1"]})
+    assert r.status_code == 409 and r.json()["code"] == "PT409"
 
 
 def test_a_rescued_job_releases_its_locks(api):

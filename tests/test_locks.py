@@ -70,12 +70,18 @@ def test_a_cancelling_job_keeps_its_lock_until_its_worker_stops(db):
     assert held(db) == {"L": job_id}
 
 
-def test_deleting_a_job_removes_its_locks(db):
+def test_deleting_a_job_removes_a_lock_left_behind(db):
     job_id = make_job(db)["id"]
-    call(db, "acquire_lock", name="L", job_id=job_id)
-    db.execute("UPDATE jobs.job SET status = 'cancelled' WHERE id = %s", (job_id,))
+    call(db, "cancel_job", job_id=job_id)
+    db.execute("INSERT INTO jobs.job_lock (name, job_id) VALUES ('L', %s)", (job_id,))
     db.execute("DELETE FROM api.jobs WHERE id = %s", (job_id,))
     assert held(db) == {}
+
+
+def test_a_lock_name_must_be_a_name(db):
+    for locks in ([None], [""], ["x" * 1001]):
+        with pytest.raises(psycopg.errors.CheckViolation):
+            make_job(db, locks=locks)
 
 
 def test_acquire_and_release_for_scripts(db):

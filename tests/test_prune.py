@@ -64,7 +64,7 @@ def test_prune_removes_files_and_locks_and_counts(db):
     db.execute("INSERT INTO api.job_files (job_id, name, size_bytes) VALUES (%s, 'out.csv', 10)",
                (job_id,))
     finish(db, job_id)
-    call(db, "acquire_lock", name="L", job_id=job_id)
+    db.execute("INSERT INTO jobs.job_lock (name, job_id) VALUES ('L', %s)", (job_id,))
     call(db, "prune_jobs")
     for table in ("job_file", "job_lock", "job_event"):
         assert db.execute(f"SELECT count(*) FROM jobs.{table}").fetchone() == (0,), table

@@ -13,7 +13,7 @@ STATUSES = ["scheduled", "queued", "running", "completed", "failed", "cancelling
 
 # The lifecycle of DESIGN.md, written out independently of the SQL.
 LEGAL = {
-    ("scheduled", "queued"), ("scheduled", "running"), ("scheduled", "cancelled"),
+    ("scheduled", "queued"), ("scheduled", "cancelled"),
     ("queued", "scheduled"), ("queued", "running"), ("queued", "cancelled"),
     ("running", "completed"), ("running", "failed"), ("running", "scheduled"),
     ("running", "queued"), ("running", "cancelling"),

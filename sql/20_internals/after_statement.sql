@@ -103,8 +103,12 @@ BEGIN
     -- locks: released by any way out of running.
     IF EXISTS (SELECT FROM jobs.job_lock) THEN
         DELETE FROM jobs.job_lock AS h
-        USING new_rows AS n
-        WHERE h.job_id = n.id AND n.status NOT IN ('running', 'cancelling');
+        USING old_rows AS o, new_rows AS n
+        WHERE
+            h.job_id = n.id
+            AND o.id = n.id
+            AND o.status IN ('running', 'cancelling')
+            AND n.status NOT IN ('running', 'cancelling');
     END IF;
 
     -- follow-ups: due (queued, or scheduled until their own run_at) when the

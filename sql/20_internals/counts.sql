@@ -63,6 +63,23 @@ AFTER TRUNCATE ON jobs.job
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__count_truncate();
 
+-- The ledger recounted from the jobs themselves, writers held off meanwhile.
+CREATE FUNCTION jobs_internal.rebuild_queue_counts()
+RETURNS void
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+    LOCK TABLE jobs.job IN SHARE MODE;
+    DELETE FROM jobs.queue_count;
+    INSERT INTO jobs.queue_count (queue, status, jobs)
+    SELECT j.queue, j.status, count(*)
+    FROM jobs.job AS j
+    GROUP BY j.queue, j.status;
+END;
+$$;
+
 -- Jobs per queue and status, now.
 CREATE FUNCTION jobs_internal.queue_counts()
 RETURNS TABLE (queue text, status jobs.job_status, jobs bigint)

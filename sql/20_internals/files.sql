@@ -1,7 +1,8 @@
 -- A file is attached to a job that exists. No foreign key: deleting a
 -- million jobs would then check job_file once per row; the statement
--- trigger in events.sql removes files instead. FOR KEY SHARE keeps the job
--- from being deleted until this insert commits. Depends on: migrations.
+-- trigger in after_statement.sql removes files instead. FOR KEY SHARE keeps
+-- the job from being deleted until this insert commits.
+-- Depends on: migrations.
 CREATE FUNCTION jobs_internal.tg_job_file__check_job()
 RETURNS trigger
 LANGUAGE plpgsql

@@ -25,7 +25,7 @@ LANGUAGE sql
 IMMUTABLE
 BEGIN ATOMIC
     SELECT CASE from_status
-        WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
+        WHEN 'scheduled' THEN to_status IN ('queued', 'cancelled')
         WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
         WHEN 'running'
             THEN
@@ -89,6 +89,29 @@ BEGIN ATOMIC
         )::double precision
     );
 END;
+
+-- A view's columns take the defaults of the table under it, so that an
+-- INSERT naming DEFAULT (PostgREST's Prefer: missing=default) or writing
+-- through an INSTEAD OF trigger gets them too: one source, the table.
+CREATE FUNCTION jobs_internal.copy_defaults(target regclass, source regclass)
+RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_column record;
+BEGIN
+    FOR v_column IN
+        SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) AS expr
+        FROM pg_attrdef AS d
+        INNER JOIN pg_attribute AS a
+            ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE d.adrelid = source
+    LOOP
+        EXECUTE format('ALTER VIEW %s ALTER COLUMN %I SET DEFAULT %s',
+            target, v_column.attname, v_column.expr);
+    END LOOP;
+END;
+$$;
 
 -- The job with that id, or a 404 error.
 CREATE FUNCTION jobs_internal.get_job(job_id bigint)

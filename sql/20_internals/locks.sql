@@ -2,6 +2,29 @@
 -- jobs sharing a name run at once. claim_jobs takes them; any transition out
 -- of running releases them (after_statement.sql). Depends on: migrations.
 
+-- A job enters running only holding every lock it names: claim_jobs takes
+-- them first; a PATCH or INSERT to running would run beside their holder.
+CREATE FUNCTION jobs_internal.assert_locks_held(job_id bigint, lock_names text[])
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+AS $$
+BEGIN
+    IF lock_names <> '{}' AND EXISTS (
+        SELECT FROM unnest(lock_names) AS l (name)
+        WHERE NOT EXISTS (
+            SELECT FROM jobs.job_lock AS h
+            WHERE h.name = l.name AND h.job_id = assert_locks_held.job_id
+        )
+    ) THEN
+        RAISE EXCEPTION 'job % names locks (%): only claim_jobs can start it',
+            job_id, array_to_string(lock_names, ', ')
+            USING ERRCODE = 'PT409',
+                HINT = 'claim_jobs takes the locks, or skips the job while they are held.';
+    END IF;
+END;
+$$;
+
 -- Take the locks of freshly picked jobs; answer the ids that got all of
 -- theirs. Locks are taken in name order so two claimers cannot deadlock; a
 -- name taken by a concurrent claim makes its job wait for a later claim.

@@ -1,8 +1,8 @@
 -- The ids of the next due jobs whose named locks are free, row-locked for
--- the caller; claim_jobs turns them into running jobs. The lock test is
--- written out: a function holding a subquery is never inlined, and calling
--- one per candidate row costs more than the rest of the pick. Three static queries so each walks job_claim_idx
--- in claim order: one queue (the common case) needs no sort at all.
+-- the caller; claim_jobs turns them into running jobs. Three static queries
+-- so that each walks job_claim_idx in claim order: one queue (the common
+-- case) needs no sort at all. The lock test is written out in each: a
+-- function holding a subquery is never inlined.
 -- Depends on: migrations.
 CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]

@@ -25,6 +25,9 @@ RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
+    -- Keep jobs from arriving between this check and the delete's commit;
+    -- deleting a queue is rare.
+    LOCK TABLE jobs.job IN SHARE MODE;
     IF EXISTS (SELECT FROM jobs.job AS j WHERE j.queue = OLD.name) THEN
         RAISE EXCEPTION 'queue % still has jobs', OLD.name
             USING ERRCODE = 'PT409',

@@ -36,6 +36,7 @@ BEGIN
     NEW.waiting := NEW.waiting AND NEW.status = 'scheduled';
     CASE NEW.status
         WHEN 'running' THEN
+            PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
             NEW.started_at := now();
             NEW.ended_at := NULL;
             NEW.attempts := OLD.attempts + 1;
@@ -65,8 +66,8 @@ EXECUTE FUNCTION jobs_internal.tg_job__guard_transition();
 
 -- A new job starts queued, scheduled (run_at in the future, or waiting for
 -- the job named by after_job_id) or running (a run recorded by the process
--- doing it). Fires only for rows that are not a plain queued submission, so
--- bulk enqueues skip it.
+-- doing it, which then names no locks). Fires only for rows that are not a
+-- plain queued submission, so bulk enqueues skip it.
 CREATE FUNCTION jobs_internal.tg_job__initial_status()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -80,11 +81,13 @@ BEGIN
                 HINT = 'Submit it as queued, scheduled or running.';
     END IF;
     IF NEW.after_job_id IS NOT NULL THEN
-        -- FOR SHARE waits for a concurrent change of that job to commit, so
-        -- the job cannot finish unseen between this check and our insert.
+        -- The row lock waits for a concurrent change of that job to commit,
+        -- so it cannot finish unseen between this check and our insert. Not
+        -- FOR SHARE: two follow-ups of one job would then deadlock when each
+        -- sets its next_job_id.
         SELECT j.status INTO v_after
         FROM jobs.job AS j WHERE j.id = NEW.after_job_id
-        FOR SHARE;
+        FOR NO KEY UPDATE;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'job % (after_job_id) does not exist', NEW.after_job_id
                 USING ERRCODE = 'PT404';
@@ -102,6 +105,7 @@ BEGIN
     IF NEW.status = 'queued' AND NEW.run_at > now() THEN
         NEW.status := 'scheduled';
     ELSIF NEW.status = 'running' THEN
+        PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
         NEW.started_at := coalesce(NEW.started_at, now());
         NEW.attempts := greatest(NEW.attempts, 1);
     END IF;

@@ -22,5 +22,5 @@ COMMENT ON COLUMN api.job_files.kind IS 'file or log.';
 COMMENT ON COLUMN api.job_files.name IS 'File name.';
 COMMENT ON COLUMN api.job_files.host IS 'Host that holds it.';
 COMMENT ON COLUMN api.job_files.path IS 'Path on that host.';
-COMMENT ON COLUMN api.job_files.size_bytes IS 'Size in bytes (counts toward freed space when its job is deleted).';
+COMMENT ON COLUMN api.job_files.size_bytes IS 'Size in bytes.';
 COMMENT ON COLUMN api.job_files.created_at IS 'When it was attached.';

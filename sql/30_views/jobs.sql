@@ -42,31 +42,15 @@ SELECT
     j.waiting
 FROM jobs.job AS j;
 
--- The view's columns take the table's defaults, so that an INSERT naming
--- DEFAULT (PostgREST's Prefer: missing=default) gets them too; the owner is
--- the caller.
-DO $$
-DECLARE
-    v_column record;
-BEGIN
-    FOR v_column IN
-        SELECT a.attname, pg_get_expr(d.adbin, d.adrelid) AS expr
-        FROM pg_attrdef AS d
-        INNER JOIN pg_attribute AS a
-            ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE d.adrelid = 'jobs.job'::regclass
-    LOOP
-        EXECUTE format('ALTER VIEW api.jobs ALTER COLUMN %I SET DEFAULT %s',
-            v_column.attname, v_column.expr);
-    END LOOP;
-END
-$$;
+-- The table's defaults (see jobs_internal.copy_defaults); the owner is the
+-- caller.
+SELECT jobs_internal.copy_defaults('api.jobs', 'jobs.job');
 ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs_internal.current_actor();
 
 COMMENT ON VIEW api.jobs IS
 $$Jobs
 
-One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise), with their events.$$;
+One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise), with their events, files and locks.$$;
 COMMENT ON COLUMN api.jobs.id IS 'Job id, assigned by the database.';
 COMMENT ON COLUMN api.jobs.queue IS 'Queue the job waits in (default: default). A queue exists once a job names it.';
 COMMENT ON COLUMN api.jobs.name IS 'What the job does, e.g. the function or ETL name. Not empty.';
@@ -94,7 +78,7 @@ COMMENT ON COLUMN api.jobs.num_ignore IS 'Records ignored.';
 COMMENT ON COLUMN api.jobs.owner IS 'Who submitted the job.';
 COMMENT ON COLUMN api.jobs.worker IS 'Worker that holds or last held the job.';
 COMMENT ON COLUMN api.jobs.lease_expires_at IS 'A running job whose lease passes without a heartbeat is rescued by reap_expired_leases.';
-COMMENT ON COLUMN api.jobs.locks IS 'Lock names this job holds while it runs: no two running jobs share one (e.g. flow:42 for one running job per flow).';
+COMMENT ON COLUMN api.jobs.locks IS 'Lock names this job holds while it runs: claim_jobs starts it only when no running job holds any of them (e.g. flow:42 for one running job per flow).';
 COMMENT ON COLUMN api.jobs.finished_items IS 'Items finished so far, appended by heartbeat while the job runs.';
 COMMENT ON COLUMN api.jobs.retry_of IS 'The job this one retries (type retry).';
 COMMENT ON COLUMN api.jobs.root_job_id IS 'The original job of a chain of retries.';

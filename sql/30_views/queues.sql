@@ -3,6 +3,20 @@
 -- Depends on: migrations, 20_internals/counts.sql.
 
 CREATE VIEW api.queues WITH (security_invoker = TRUE) AS
+WITH counted AS (
+    SELECT
+        n.queue,
+        sum(n.jobs) FILTER (WHERE n.status = 'scheduled') AS scheduled,
+        sum(n.jobs) FILTER (WHERE n.status = 'queued') AS queued,
+        sum(n.jobs) FILTER (WHERE n.status = 'running') AS running,
+        sum(n.jobs) FILTER (WHERE n.status = 'completed') AS completed,
+        sum(n.jobs) FILTER (WHERE n.status = 'failed') AS failed,
+        sum(n.jobs) FILTER (WHERE n.status = 'cancelling') AS cancelling,
+        sum(n.jobs) FILTER (WHERE n.status = 'cancelled') AS cancelled
+    FROM jobs_internal.queue_counts() AS n
+    GROUP BY n.queue
+)
+
 SELECT
     q.name,
     q.paused,
@@ -23,19 +37,7 @@ SELECT
         'paused', CASE WHEN q.paused THEN coalesce(c.queued, 0) ELSE 0 END
     ) AS counts
 FROM jobs.queue AS q
-LEFT JOIN (
-    SELECT
-        n.queue,
-        sum(n.jobs) FILTER (WHERE n.status = 'scheduled') AS scheduled,
-        sum(n.jobs) FILTER (WHERE n.status = 'queued') AS queued,
-        sum(n.jobs) FILTER (WHERE n.status = 'running') AS running,
-        sum(n.jobs) FILTER (WHERE n.status = 'completed') AS completed,
-        sum(n.jobs) FILTER (WHERE n.status = 'failed') AS failed,
-        sum(n.jobs) FILTER (WHERE n.status = 'cancelling') AS cancelling,
-        sum(n.jobs) FILTER (WHERE n.status = 'cancelled') AS cancelled
-    FROM jobs_internal.queue_counts() AS n
-    GROUP BY n.queue
-) AS c ON q.name = c.queue;
+LEFT JOIN counted AS c ON q.name = c.queue;
 
 COMMENT ON VIEW api.queues IS
 $$Queues
@@ -51,6 +53,8 @@ COMMENT ON COLUMN api.queues.keep_failed IS 'Failed jobs prune_jobs keeps, newes
 COMMENT ON COLUMN api.queues.created_at IS 'When the queue appeared.';
 COMMENT ON COLUMN api.queues.counts IS 'Jobs per status: scheduled, queued, running, completed, failed, cancelling, cancelled, and paused (queued jobs of a paused queue).';
 
+SELECT jobs_internal.copy_defaults('api.queues', 'jobs.queue');
+
 -- The view joins the counts, so writes go through these triggers. Queues
 -- are few and rarely written: a row trigger costs nothing here.
 CREATE FUNCTION jobs_internal.tg_queues__write()
@@ -63,13 +67,8 @@ BEGIN
             name, paused, max_attempts, backoff_seconds, max_backoff_seconds,
             keep_completed, keep_failed
         ) VALUES (
-            NEW.name,
-            coalesce(NEW.paused, FALSE),
-            coalesce(NEW.max_attempts, 3),
-            coalesce(NEW.backoff_seconds, 10),
-            coalesce(NEW.max_backoff_seconds, 3600),
-            coalesce(NEW.keep_completed, 1000),
-            coalesce(NEW.keep_failed, 5000)
+            NEW.name, NEW.paused, NEW.max_attempts, NEW.backoff_seconds,
+            NEW.max_backoff_seconds, NEW.keep_completed, NEW.keep_failed
         );
         RETURN NEW;
     ELSIF TG_OP = 'UPDATE' THEN

@@ -71,7 +71,7 @@ BEGIN ATOMIC
             'num_error', coalesce(sum(j.num_error) FILTER (
                 WHERE NOT EXISTS (
                     SELECT FROM jobs.job AS r
-                    WHERE r.retry_of = j.id
+                    WHERE r.retry_of = j.id AND r.status = 'completed'
                 )
             ), 0),
             'jobs', count(*)
@@ -83,7 +83,7 @@ BEGIN ATOMIC
 END;
 
 COMMENT ON FUNCTION api.totals(api.jobs) IS
-'Results of the original job and all its retries as one: num_success and num_ignore summed, num_error counting only errors not retried since, and the number of jobs in the chain (select=*,totals).';
+'Results of the original job and all its retries as one: num_success and num_ignore summed, num_error counting only errors no completed retry has redone since, and the number of jobs in the chain (select=*,totals).';
 
 -- GET /jobs?select=*,retries(*) embeds the retries of an original job.
 CREATE FUNCTION api.retries(api.jobs)

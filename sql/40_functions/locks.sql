@@ -8,8 +8,9 @@ AS $$
 DECLARE
     v_lock api.job_locks;
 BEGIN
+    -- A job's lock lasts while it runs: it is released when the job stops.
     IF job_id IS NOT NULL THEN
-        PERFORM jobs_internal.get_job(job_id);
+        PERFORM jobs_internal.assert_held(job_id, NULL);
     END IF;
     INSERT INTO jobs.job_lock AS h (name, job_id, worker)
     VALUES (acquire_lock.name, acquire_lock.job_id, jobs_internal.current_actor())
@@ -34,7 +35,7 @@ $$;
 COMMENT ON FUNCTION api.acquire_lock(text, bigint) IS
 $$Take a named lock
 
-Takes the lock for job_id (or for the caller when job_id is null). 409 when someone else holds it; the details say who and since when. While it is held, claim_jobs hands out no job that names it in its locks.$$;
+Takes the lock for job_id, a running job that holds it until it stops (404 for an unknown job, 409 when it is not running), or for the caller when job_id is null, until release_lock. 409 when someone else holds it; the details say who and since when. While it is held, claim_jobs hands out no job that names it in its locks.$$;
 
 CREATE FUNCTION api.release_lock(name text)
 RETURNS api.job_locks

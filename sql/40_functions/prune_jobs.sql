@@ -42,6 +42,7 @@ BEGIN
 
     -- Beyond each queue's keep_completed / keep_failed, oldest first.
     FOR v_queue IN SELECT * FROM jobs.queue AS q ORDER BY q.name LOOP
+        EXIT WHEN v_left <= 0;
         FOREACH v_status IN ARRAY ARRAY['completed', 'failed']::jobs.job_status[] LOOP
             EXIT WHEN v_left <= 0;
             v_keep := CASE v_status

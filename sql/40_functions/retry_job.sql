@@ -10,6 +10,8 @@ DECLARE
     v_new bigint;
     v_row api.jobs;
 BEGIN
+    -- One retry at a time per job: concurrent callers wait here.
+    SELECT * INTO v_job FROM jobs.job AS j WHERE j.id = job_id FOR UPDATE;
     IF NOT jobs_internal.is_retriable(v_job.status, v_job.num_error) THEN
         RAISE EXCEPTION 'job % is % without errors: only a failed job, or a completed one with errors, can be retried',
             job_id, v_job.status
