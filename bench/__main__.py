@@ -68,7 +68,7 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
                     "(explained, rolled back)", probes_table(profiles)),
         ]
     if parts & {"enqueue", "claim"}:
-        sections.append(section("Reference (from the issue, other machine)", reference_table()))
+        sections.append(section("Reference figures (published, another machine)", reference_table()))
     built: tuple[int, float] | None = None
     if "scale" in parts:
         _progress(f"counts at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")

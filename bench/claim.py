@@ -176,6 +176,6 @@ def claim_figure(run: ClaimRun, ceilings: Ceilings) -> Figure:
         return Figure(rate, [ceilings.rpc_trivial, ceilings.rpc_trivial_httpx])
     if run.workers == 1:
         return Figure(rate, [ceilings.pgbench_insert, ceilings.pgbench_insert_serial])
-    # The issue does not say how many workers its queue had; its ratios fit the concurrent runs.
+    # The reference figures do not say how many workers ran; their ratios fit the concurrent runs.
     target = QUEUE_CLAIM_ONE if run.batch == 1 else QUEUE_CLAIM_BATCHED
     return Figure(rate, [ceilings.pgbench_insert], target_ratio(target))

@@ -1,4 +1,4 @@
-"""Reference throughputs quoted in the issue, for context only (another machine).
+"""Published reference throughputs, for context only (measured on another machine of this kind).
 
 The best PostgreSQL queue's figures sit next to its pgbench figure, so the
 ratios between them are the targets that transfer to this machine.
@@ -25,5 +25,5 @@ REFERENCE: list[tuple[str, float, str]] = [
 
 
 def target_ratio(queue_figure: float) -> float:
-    """The issue's ratio of a queue figure to its pgbench one-insert rate."""
+    """The reference ratio of a queue figure to its pgbench one-insert rate."""
     return queue_figure / PGBENCH_ONE_INSERT

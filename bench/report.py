@@ -17,7 +17,7 @@ class Rate:
     name: str
     value: float
     unit: str
-    reference: float | None = None  # the number for the same thing
+    reference: float | None = None  # the reference number for the same thing
 
     def __str__(self) -> str:
         return f"{self.value:,.0f} {self.unit}"
@@ -29,7 +29,7 @@ class Figure:
 
     rate: Rate
     ceilings: list[Rate] = field(default_factory=list)
-    target: float | None = None  # the ratio for this figure to the first ceiling
+    target: float | None = None  # the reference ratio for this figure to the first ceiling
 
 
 def table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
@@ -51,20 +51,20 @@ def figures_table(figures: list[Figure]) -> str:
             rows.append([figure.rate.name if first else "", str(figure.rate) if first else "",
                          f"{ceiling.name} ({ceiling})",
                          f"{figure.rate.value / ceiling.value:.2f}", target])
-    return table(["figure", "value", "ceiling", "ratio", "issue's ratio"], rows, {1, 3, 4})
+    return table(["figure", "value", "ceiling", "ratio", "reference ratio"], rows, {1, 3, 4})
 
 
 def ceilings_table(ceilings: list[Rate]) -> str:
     rows = [[c.name, str(c), f"{c.reference:,.0f}" if c.reference else "",
              f"{c.value / c.reference:.2f}" if c.reference else ""] for c in ceilings]
-    return table(["ceiling", "value", "issue's", "ratio"], rows, {1, 2, 3})
+    return table(["ceiling", "value", "reference", "ratio"], rows, {1, 2, 3})
 
 
 def reference_table() -> str:
     rows = [[name, f"{value:,.0f} {unit}",
              f"{target_ratio(value):.2f} x pgbench" if unit == "jobs/s" else ""]
             for name, value, unit in REFERENCE]
-    return table(["the issue's numbers", "value", "ratio"], rows, {1})
+    return table(["reference figures", "value", "ratio"], rows, {1})
 
 
 def section(title: str, body: str) -> str:

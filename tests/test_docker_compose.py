@@ -40,6 +40,9 @@ def test_migration_step_runs_the_same_deploy_before_postgrest_starts():
     migrate = SERVICES["migrate"]
     assert "jobsapi migrate" in migrate["command"]
     assert migrate["environment"]["DATABASE_URL"].endswith("@db:5432/jobsapi")
+    # migrations/ and sql/ are read from the mounted checkout.
+    assert migrate["environment"]["JOBSAPI_PROJECT_DIR"] == migrate["working_dir"] == "/app"
+    assert ".:/app:ro" in migrate["volumes"]
     assert SERVICES["postgrest"]["depends_on"]["migrate"]["condition"] == \
         "service_completed_successfully"
     # The password PostgREST uses is the one the migration step sets.
