@@ -21,6 +21,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.queue TO jobs_admin;
 GRANT SELECT, INSERT, DELETE ON jobs.job_lock
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT, INSERT ON jobs.job_file TO jobs_user, jobs_worker;
+GRANT SELECT ON jobs.worker TO jobs_user, jobs_worker, jobs_admin;
+GRANT UPDATE ON jobs.worker TO jobs_worker, jobs_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 
 -- jobs: users submit, adjust and cancel (cancel_job); workers report
@@ -66,7 +68,24 @@ api.release_lock(text)
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.queue_jobs(text, text, integer, integer)
 TO jobs_user, jobs_worker, jobs_admin;
-GRANT EXECUTE ON FUNCTION api.prune_jobs(integer) TO jobs_admin;
+GRANT EXECUTE ON FUNCTION
+api.prune_jobs(integer),
+api.cleanup_jobs(integer)
+TO jobs_admin;
+GRANT EXECUTE ON FUNCTION api.last_success(text)
+TO jobs_user, jobs_worker, jobs_admin;
+GRANT EXECUTE ON FUNCTION api.stop_worker(text) TO jobs_worker, jobs_admin;
+
+-- Monitoring and the ETL run log.
+GRANT SELECT ON api.workers, api.job_stats TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON api.etl_jobs TO jobs_user, jobs_admin;
+GRANT SELECT ON
+api.daily_job_stats,
+api.duration_percentiles,
+api.latest_runs,
+api.long_running_jobs,
+api.queue_depth
+TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION
 api.claim_jobs(text[], text, integer, integer),
 api.heartbeat(bigint, text, integer, text, jsonb, integer, jsonb),

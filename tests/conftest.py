@@ -169,6 +169,7 @@ def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Ite
     """The HTTP API over an emptied database."""
     client = Api(postgrest.url, jwt_secret, http_database)
     client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.job_lock, jobs.job_file,"
-               " jobs.queue_count RESTART IDENTITY")
+               " jobs.queue_count, jobs.worker, jobs.job_history, jobs.name_latest"
+               " RESTART IDENTITY")
     yield client
     client.client.close()

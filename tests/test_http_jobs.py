@@ -159,7 +159,7 @@ def test_post_an_array_with_one_bad_job_creates_none(api):
     response = api.post("/jobs", headers=RETURN, json=[
         {"name": "a", "priority": 2}, {"name": "b", "priority": 9},
         {"name": "c", "priority": 3}])
-    error_of(response, 400, "23514")
+    error_of(response, 400, "22023")
     assert table_counts(api) == (0, 0, 0)
 
 
@@ -176,8 +176,8 @@ def test_post_an_array_with_different_fields_per_job_takes_the_defaults(api):
 # --- bad input -------------------------------------------------------------------
 
 BAD_SUBMISSIONS = {
-    "priority 0": ({"name": "a", "priority": 0}, "23514"),
-    "priority 5": ({"name": "a", "priority": 5}, "23514"),
+    "priority 0": ({"name": "a", "priority": 0}, "22023"),
+    "priority 5": ({"name": "a", "priority": 5}, "22023"),
     "priority not a number": ({"name": "a", "priority": "x"}, "22P02"),
     "priority beyond smallint": ({"name": "a", "priority": 99999}, "22003"),
     "empty name": ({"name": ""}, "23514"),
@@ -213,8 +213,8 @@ def test_malformed_json_body_is_a_400_and_creates_nothing(api, raw):
 BAD_PATCHES = {
     "progress 101": ({"progress": 101}, "23514"),
     "progress -1": ({"progress": -1}, "23514"),
-    "priority 0": ({"priority": 0}, "23514"),
-    "priority 5": ({"priority": 5}, "23514"),
+    "priority 0": ({"priority": 0}, "22023"),
+    "priority 5": ({"priority": 5}, "22023"),
     "priority not a number": ({"priority": "x"}, "22P02"),
     "empty name": ({"name": ""}, "23514"),
     "unknown column": ({"colour": "red"}, "PGRST204"),

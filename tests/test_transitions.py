@@ -103,9 +103,20 @@ def test_a_new_running_job_is_stamped(db):
     assert row["attempts"] == 1 and row["started_at"] is not None
 
 
+@pytest.mark.parametrize("priority", [0, 5, -1])
+def test_priority_out_of_range_is_refused_in_words(db, priority):
+    with pytest.raises(psycopg.Error) as info:
+        make_job(db, priority=priority)
+    assert info.value.sqlstate == "22023"
+    assert info.value.diag.message_primary == "Priority must be between 1 (low) and 4 (urgent)"
+    job_id = make_job(db)["id"]
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("UPDATE api.jobs SET priority = %s WHERE id = %s", (priority, job_id))
+    assert info.value.sqlstate == "22023"
+    assert job(db, job_id)["priority"] == 2
+
+
 @pytest.mark.parametrize(("field", "value", "constraint"), [
-    ("priority", 0, "job_priority_in_range"),
-    ("priority", 5, "job_priority_in_range"),
     ("name", "", "job_name_not_empty"),
     ("max_attempts", 0, "job_max_attempts_is_positive"),
 ])

@@ -7,6 +7,8 @@
 --              ledger (counts.sql), so reading counts never scans jobs
 --   queues     a queue exists as soon as a job names it
 --   locks      a job that stops running gives back its named locks
+--   history    finished jobs go to the jobs.job_history ledger and each
+--              name's newest job to jobs.name_latest (history.sql)
 --   follow-ups a job that finishes wakes, or cancels, the jobs waiting for it
 --   cleanup    a deleted job takes its events, files and locks with it
 -- SECURITY DEFINER: callers may change jobs but must not write the event log,
@@ -44,7 +46,13 @@ BEGIN
     SELECT n.queue, n.status, count(*)
     FROM new_rows AS n
     GROUP BY n.queue, n.status;
-    PERFORM jobs_internal.maybe_compact_queue_counts();
+
+    -- history
+    INSERT INTO jobs.name_latest (name, job_id)
+    SELECT n.name, max(n.id)
+    FROM new_rows AS n
+    GROUP BY n.name;
+    PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- follow-ups: the job a follow-up waits for shows it as next_job_id.
     IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
@@ -98,7 +106,27 @@ BEGIN
     ) AS c
     GROUP BY c.queue, c.status
     HAVING sum(c.jobs) <> 0;
-    PERFORM jobs_internal.maybe_compact_queue_counts();
+
+    -- history: the jobs that just finished.
+    INSERT INTO jobs.job_history (
+        day, queue, name, status, bucket, jobs, duration_sum, queue_time_sum
+    )
+    SELECT
+        (n.ended_at AT TIME ZONE 'UTC')::date,
+        n.queue,
+        n.name,
+        n.status,
+        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
+        count(*),
+        sum(extract(EPOCH FROM n.ended_at - n.started_at)),
+        sum(extract(EPOCH FROM n.started_at - n.run_at))
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE
+        n.status IN ('completed', 'failed', 'cancelled')
+        AND o.status NOT IN ('completed', 'failed', 'cancelled')
+    GROUP BY 1, 2, 3, 4, 5;
+    PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- locks: released by any way out of running.
     IF EXISTS (SELECT FROM jobs.job_lock) THEN
@@ -171,7 +199,7 @@ BEGIN
     SELECT o.queue, o.status, -count(*)
     FROM old_rows AS o
     GROUP BY o.queue, o.status;
-    PERFORM jobs_internal.maybe_compact_queue_counts();
+    PERFORM jobs_internal.maybe_compact_ledgers();
     RETURN NULL;
 END;
 $$;

@@ -30,9 +30,9 @@ BEGIN
 END;
 $$;
 
--- Called after each statement that appended to the ledger: now and then
--- fold it, so that readers sum a few hundred rows at most.
-CREATE FUNCTION jobs_internal.maybe_compact_queue_counts()
+-- Called after each statement that appended to the ledgers: now and then
+-- fold them, so that readers sum a few hundred rows at most.
+CREATE FUNCTION jobs_internal.maybe_compact_ledgers()
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -41,6 +41,7 @@ AS $$
 BEGIN
     IF random() < 0.01 THEN
         PERFORM jobs_internal.compact_queue_counts();
+        PERFORM jobs_internal.compact_history();
     END IF;
 END;
 $$;

@@ -153,3 +153,35 @@ BEGIN
     END IF;
 END;
 $$;
+
+-- The statuses of the ETL run log (seed API) and ours.
+CREATE FUNCTION jobs_internal.etl_status(status jobs.job_status)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT CASE status
+        WHEN 'running' THEN 'in_progress'
+        WHEN 'completed' THEN 'success'
+        WHEN 'failed' THEN 'error'
+        ELSE status::text
+    END;
+END;
+
+CREATE FUNCTION jobs_internal.job_status_of_etl(status text)
+RETURNS jobs.job_status
+LANGUAGE plpgsql
+IMMUTABLE
+AS $$
+BEGIN
+    RETURN CASE status
+        WHEN 'in_progress' THEN 'running'
+        WHEN 'success' THEN 'completed'
+        WHEN 'error' THEN 'failed'
+        ELSE status::jobs.job_status
+    END;
+EXCEPTION WHEN invalid_text_representation THEN
+    RAISE EXCEPTION 'status must be in_progress, success or error, not %', status
+        USING ERRCODE = '22023';
+END;
+$$;

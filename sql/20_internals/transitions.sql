@@ -41,7 +41,8 @@ BEGIN
             NEW.ended_at := NULL;
             NEW.attempts := OLD.attempts + 1;
         WHEN 'completed', 'failed', 'cancelled' THEN
-            NEW.ended_at := now();
+            -- A run logged after the fact (etl_jobs) brings its own end.
+            NEW.ended_at := coalesce(NEW.ended_at, now());
             NEW.lease_expires_at := NULL;
             IF NEW.status = 'completed' THEN
                 NEW.progress := 100;
@@ -122,6 +123,25 @@ WHEN (
     OR new.after_job_id IS NOT NULL
 )
 EXECUTE FUNCTION jobs_internal.tg_job__initial_status();
+
+-- The priority rule in words a person reads; the check constraint stays as
+-- the last line of defence. Fires only for the rows it refuses.
+CREATE FUNCTION jobs_internal.tg_job__check_priority()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    RAISE EXCEPTION 'Priority must be between 1 (low) and 4 (urgent)'
+        USING ERRCODE = '22023',
+            DETAIL = format('priority=%s', NEW.priority);
+END;
+$$;
+
+CREATE TRIGGER _090_check_priority
+BEFORE INSERT OR UPDATE OF priority ON jobs.job
+FOR EACH ROW
+WHEN (new.priority NOT BETWEEN 1 AND 4)
+EXECUTE FUNCTION jobs_internal.tg_job__check_priority();
 
 -- Only finished jobs may be deleted; a queued or running one is cancelled
 -- first. Fires only for the rows it refuses.

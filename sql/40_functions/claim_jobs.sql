@@ -24,6 +24,8 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
 
+    PERFORM jobs_internal.see_worker(v_worker, queues);
+
     -- Lazy housekeeping: no process has to move due or abandoned jobs.
     PERFORM jobs_internal.promote_due_jobs();
     PERFORM api.reap_expired_leases();

@@ -59,6 +59,9 @@ BEGIN
     IF NOT FOUND THEN
         PERFORM jobs_internal.assert_held(job_id, worker);
     END IF;
+    PERFORM jobs_internal.see_worker(
+        coalesce(worker, (SELECT j.worker FROM jobs.job AS j WHERE j.id = job_id)), NULL
+    );
     RETURN v_reply;
 END;
 $$;

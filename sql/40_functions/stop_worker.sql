@@ -1,0 +1,22 @@
+-- stop_worker: a worker says it stops. Depends on: api.workers.
+
+CREATE FUNCTION api.stop_worker(worker text)
+RETURNS api.workers
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_worker api.workers;
+BEGIN
+    UPDATE jobs.worker AS w SET stopped_at = now() WHERE w.name = stop_worker.worker;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'worker % is not registered', worker USING ERRCODE = 'PT404';
+    END IF;
+    SELECT * INTO v_worker FROM api.workers AS w WHERE w.name = stop_worker.worker;
+    RETURN v_worker;
+END;
+$$;
+
+COMMENT ON FUNCTION api.stop_worker(text) IS
+$$Mark a worker stopped
+
+A worker that shuts down cleanly says so: it no longer counts as active. 404 for an unknown worker.$$;
