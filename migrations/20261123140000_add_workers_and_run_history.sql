@@ -5,7 +5,7 @@
 -- A worker registers on its first claim or heartbeat.
 CREATE TABLE jobs.worker (
     name text PRIMARY KEY,
-    queues text [],
+    queues text[],
     first_seen timestamptz NOT NULL DEFAULT now(),
     last_seen timestamptz NOT NULL DEFAULT now(),
     stopped_at timestamptz,

@@ -28,7 +28,7 @@ END;
 -- whose running count reaches p of the total. Within a bucket's width
 -- (about 19%) of the exact value.
 CREATE FUNCTION jobs_internal.bucket_percentile(
-    buckets smallint [], counts bigint [], p double precision
+    buckets smallint[], counts bigint[], p double precision
 )
 RETURNS double precision
 LANGUAGE sql
@@ -43,7 +43,7 @@ BEGIN ATOMIC
         FROM unnest(buckets, counts) AS u (bucket, jobs)
         WHERE u.bucket IS NOT NULL
     ) AS h
-    WHERE h.running >= p * h.total
+    WHERE h.running >= $3 * h.total
     ORDER BY h.bucket
     LIMIT 1;
 END;

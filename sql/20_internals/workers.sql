@@ -10,10 +10,10 @@ RETURNS boolean
 LANGUAGE sql
 STABLE
 BEGIN ATOMIC
-    SELECT stopped_at IS NULL AND last_seen > now() - INTERVAL '5 minutes';
+    SELECT stopped_at IS NULL AND last_seen > now() - interval '5 minutes';
 END;
 
-CREATE FUNCTION jobs_internal.see_worker(worker text, queues text [])
+CREATE FUNCTION jobs_internal.see_worker(worker text, queues text[])
 RETURNS void
 LANGUAGE sql
 SECURITY DEFINER

@@ -53,6 +53,8 @@ SELECT
     o.queue,
     o.name,
     o.finished::bigint AS finished,
+    p.p50_duration,
+    p.p95_duration,
     coalesce(o.completed, 0)::bigint AS completed,
     coalesce(o.failed, 0)::bigint AS failed,
     coalesce(o.cancelled, 0)::bigint AS cancelled,
@@ -61,8 +63,6 @@ SELECT
         / nullif(coalesce(o.completed, 0) + coalesce(o.failed, 0), 0),
         4
     ) AS success_rate,
-    p.p50_duration,
-    p.p95_duration,
     round(o.mean_queue_time::numeric, 3) AS mean_queue_time
 FROM outcomes AS o
 INNER JOIN percentiles AS p
@@ -156,9 +156,9 @@ SELECT
     j.name,
     j.worker,
     j.started_at,
-    round(extract(EPOCH FROM now() - j.started_at), 3) AS running_for,
     d.p95 AS usual_p95,
-    d.runs AS past_runs
+    d.runs AS past_runs,
+    round(extract(EPOCH FROM now() - j.started_at), 3) AS running_for
 FROM jobs.job AS j
 INNER JOIN api.duration_percentiles AS d ON j.queue = d.queue AND j.name = d.name
 WHERE
@@ -182,13 +182,13 @@ CREATE VIEW api.queue_depth WITH (security_invoker = TRUE) AS
 SELECT
     q.name AS queue,
     q.paused,
+    o.oldest_run_at,
     (q.counts ->> 'queued')::bigint + (q.counts ->> 'paused')::bigint AS waiting,
     (q.counts ->> 'scheduled')::bigint AS scheduled,
     (q.counts ->> 'running')::bigint AS running,
-    o.oldest_run_at,
     round(extract(EPOCH FROM now() - o.oldest_run_at), 3) AS latency
 FROM api.queues AS q
-LEFT JOIN LATERAL (
+LEFT JOIN LATERAL (  -- noqa: ST05
     -- One probe of job_claim_idx per priority: the oldest due job.
     SELECT min(p.run_at) AS oldest_run_at
     FROM generate_series(1, 4) AS g (priority)

@@ -7,7 +7,7 @@ STABLE
 BEGIN ATOMIC
     SELECT max(j.started_at)
     FROM jobs.job AS j
-    WHERE j.name = last_success.name AND j.status = 'completed';
+    WHERE j.name = $1 AND j.status = 'completed';
 END;
 
 COMMENT ON FUNCTION api.last_success(text) IS
