@@ -465,13 +465,6 @@ def test_bad_result_is_400_and_changes_nothing(api, body, code):
 
 
 NOT_ETL_STATUSES = ["queued", "scheduled", "cancelling", "cancelled"]
-NOT_ETL_REASON = ("jobs_internal.job_status_of_etl falls back to a cast to jobs.job_status, so "
-                  "etl_jobs takes any job status: queued/scheduled/cancelling are stored (201/200, "
-                  "and a queued run is then handed to a worker by claim_jobs), cancelled is a 409; "
-                  "its own message says the status must be in_progress, success or error")
-
-
-@pytest.mark.xfail(strict=True, reason=NOT_ETL_REASON)
 @pytest.mark.parametrize("status", NOT_ETL_STATUSES)
 def test_start_with_a_status_outside_the_run_log_is_400(api, status):
     body = {"name": NAME, "start_date": arrow_format(now()), "end_date": None,
@@ -480,7 +473,6 @@ def test_start_with_a_status_outside_the_run_log_is_400(api, status):
     assert snapshot(api) == []
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_ETL_REASON)
 @pytest.mark.parametrize("status", NOT_ETL_STATUSES)
 def test_result_with_a_status_outside_the_run_log_is_400(api, status):
     run = start(api)

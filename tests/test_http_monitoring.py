@@ -584,8 +584,6 @@ def test_latest_runs_follows_the_newest_job_through_its_life(api):
     assert row["status"] == "completed"
 
 
-@pytest.mark.xfail(strict=True, reason="latest_runs reads the jobs.name_latest ledger, which "
-                   "still points to a deleted job: the name drops out although older runs exist")
 def test_latest_runs_shows_the_run_before_when_the_newest_is_deleted(api):
     older = finished(api, "completed", "reports", name="nightly")
     newest = finished(api, "failed", "reports", name="nightly")
@@ -594,8 +592,6 @@ def test_latest_runs_shows_the_run_before_when_the_newest_is_deleted(api):
     assert [(r["job_id"], r["status"]) for r in rows] == [(older, "completed")]
 
 
-@pytest.mark.xfail(strict=True, reason="jobs.name_latest is written on insert only: a job "
-                   "renamed by PATCH stays the latest run of its old name")
 def test_latest_runs_has_one_row_per_name_after_a_rename(api):
     renamed = submit(api, "reports", name="nightly-draft")["id"]
     newest = submit(api, "reports", name="nightly")["id"]
@@ -659,9 +655,6 @@ def test_queue_depth_of_an_idle_queue_has_no_latency(api):
     assert row["latency"] is None
 
 
-@pytest.mark.xfail(strict=True, reason="queue_depth counts only status queued: a scheduled job "
-                   "whose run_at has passed is due but stays scheduled until a claim promotes it, "
-                   "so with no worker claiming the queue shows no waiting job and no latency")
 def test_queue_depth_counts_a_scheduled_job_that_became_due_as_waiting(api):
     job_id = submit(api, "reports", run_at=(now() + timedelta(hours=1)).isoformat())["id"]
     api.sql("UPDATE jobs.job SET run_at = now() - interval '10 minutes' WHERE id = %s", job_id)

@@ -107,7 +107,20 @@ BEGIN
     GROUP BY c.queue, c.status
     HAVING sum(c.jobs) <> 0;
 
-    -- history: the jobs that just finished.
+    -- history: a renamed job is the newest of its new name; the jobs that
+    -- just finished.
+    IF EXISTS (
+        SELECT FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name
+    ) THEN
+        INSERT INTO jobs.name_latest (name, job_id)
+        SELECT n.name, max(n.id)
+        FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name
+        GROUP BY n.name;
+    END IF;
     INSERT INTO jobs.job_history (
         day, queue, name, status, bucket, jobs, duration_sum, queue_time_sum
     )
@@ -199,6 +212,28 @@ BEGIN
     SELECT o.queue, o.status, -count(*)
     FROM old_rows AS o
     GROUP BY o.queue, o.status;
+
+    -- history: a name whose newest job went falls back to the one before
+    -- (rare: retention deletes the oldest jobs first).
+    WITH orphaned AS (
+        SELECT l.name
+        FROM jobs_internal.latest_job_ids() AS l
+        INNER JOIN old_rows AS o ON l.job_id = o.id
+    ),
+
+    cleared AS (
+        DELETE FROM jobs.name_latest AS n
+        USING orphaned AS d
+        WHERE n.name = d.name
+    )
+
+    INSERT INTO jobs.name_latest (name, job_id)
+    SELECT d.name, j.job_id
+    FROM orphaned AS d
+    CROSS JOIN LATERAL (
+        SELECT max(k.id) AS job_id FROM jobs.job AS k WHERE k.name = d.name
+    ) AS j
+    WHERE j.job_id IS NOT NULL;
     PERFORM jobs_internal.maybe_compact_ledgers();
     RETURN NULL;
 END;

@@ -174,14 +174,13 @@ LANGUAGE plpgsql
 IMMUTABLE
 AS $$
 BEGIN
-    RETURN CASE status
-        WHEN 'in_progress' THEN 'running'
-        WHEN 'success' THEN 'completed'
-        WHEN 'error' THEN 'failed'
-        ELSE status::jobs.job_status
-    END;
-EXCEPTION WHEN invalid_text_representation THEN
-    RAISE EXCEPTION 'status must be in_progress, success or error, not %', status
-        USING ERRCODE = '22023';
+    CASE status
+        WHEN 'in_progress' THEN RETURN 'running';
+        WHEN 'success' THEN RETURN 'completed';
+        WHEN 'error' THEN RETURN 'failed';
+        ELSE
+            RAISE EXCEPTION 'status must be in_progress, success or error, not %', status
+                USING ERRCODE = '22023';
+    END CASE;
 END;
 $$;

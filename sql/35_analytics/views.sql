@@ -133,7 +133,8 @@ SELECT
     round(extract(EPOCH FROM now() - coalesce(j.started_at, j.created_at)), 3)
         AS age
 FROM jobs_internal.latest_job_ids() AS l
-INNER JOIN jobs.job AS j ON l.job_id = j.id;
+-- A job renamed since is the newest of its new name, not of this one.
+INNER JOIN jobs.job AS j ON l.job_id = j.id AND l.name = j.name;
 
 COMMENT ON VIEW api.latest_runs IS
 $$Latest run per job name
@@ -183,14 +184,26 @@ SELECT
     q.name AS queue,
     q.paused,
     o.oldest_run_at,
-    (q.counts ->> 'queued')::bigint + (q.counts ->> 'paused')::bigint AS waiting,
-    (q.counts ->> 'scheduled')::bigint AS scheduled,
+    (q.counts ->> 'queued')::bigint + (q.counts ->> 'paused')::bigint
+    + d.due_scheduled AS waiting,
+    (q.counts ->> 'scheduled')::bigint - d.due_scheduled AS scheduled,
     (q.counts ->> 'running')::bigint AS running,
     round(extract(EPOCH FROM now() - o.oldest_run_at), 3) AS latency
 FROM api.queues AS q
+-- Scheduled jobs already due wait too: claims promote them lazily.
+CROSS JOIN
+    LATERAL (  -- noqa: ST05
+        SELECT
+            count(*) AS due_scheduled,
+            min(s.run_at) AS oldest_run_at
+        FROM jobs.job AS s
+        WHERE
+            s.status = 'scheduled' AND NOT s.waiting
+            AND s.run_at <= now() AND s.queue = q.name
+    ) AS d
 LEFT JOIN LATERAL (  -- noqa: ST05
-    -- One probe of job_claim_idx per priority: the oldest due job.
-    SELECT min(p.run_at) AS oldest_run_at
+    -- One probe of job_claim_idx per priority: the oldest queued job.
+    SELECT least(min(p.run_at), d.oldest_run_at) AS oldest_run_at
     FROM generate_series(1, 4) AS g (priority)
     CROSS JOIN LATERAL (
         SELECT j.run_at FROM jobs.job AS j
@@ -203,11 +216,11 @@ LEFT JOIN LATERAL (  -- noqa: ST05
 COMMENT ON VIEW api.queue_depth IS
 $$Queue depth and latency now
 
-Per queue: jobs waiting for a worker, scheduled and running, and how long the oldest waiting job has been due (latency, seconds).$$;
+Per queue: jobs waiting for a worker (queued, paused, or scheduled and already due), scheduled and not yet due, running, and how long the oldest waiting job has been due (latency, seconds).$$;
 COMMENT ON COLUMN api.queue_depth.queue IS 'Queue.';
 COMMENT ON COLUMN api.queue_depth.paused IS 'True when the queue hands out no jobs.';
-COMMENT ON COLUMN api.queue_depth.waiting IS 'Jobs due and waiting for a worker (paused ones included).';
-COMMENT ON COLUMN api.queue_depth.scheduled IS 'Jobs not due yet or waiting for another job.';
+COMMENT ON COLUMN api.queue_depth.waiting IS 'Jobs due and waiting for a worker (paused ones and due scheduled ones included).';
+COMMENT ON COLUMN api.queue_depth.scheduled IS 'Jobs not due yet, or waiting for another job.';
 COMMENT ON COLUMN api.queue_depth.running IS 'Jobs running.';
 COMMENT ON COLUMN api.queue_depth.oldest_run_at IS 'run_at of the oldest waiting job.';
 COMMENT ON COLUMN api.queue_depth.latency IS 'Seconds the oldest waiting job has been due.';
