@@ -71,8 +71,8 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         sections.append(section("Reference figures (published, another machine)", reference_table()))
     built: tuple[int, float] | None = None
     if "scale" in parts:
-        _progress(f"counts at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
-        sections.append(section("Queue counts at scale: reads with few and with many jobs",
+        _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
+        sections.append(section("Reads at scale: queue counts, analyst views and the ETL run log",
                                 scale_table(measure_scale(stack))))
     elif "prune" in parts:
         _progress(f"building {SIZES[1]:,} jobs for prune ...")

@@ -71,25 +71,58 @@ def section(title: str, body: str) -> str:
     return f"\n{title}\n{'=' * len(title)}\n{body}\n"
 
 
+FAST_MS = 100.0  # "well under a second": a read at the larger size answered within this
+
+
+def _at_large(ms: float) -> str:
+    if ms < FAST_MS:
+        return f"yes (< {FAST_MS:.0f} ms)"
+    return f"under 1 s but SLOW (> {FAST_MS:.0f} ms)" if ms < 1000 else "NO (> 1 s)"
+
+
 def scale_table(result: ScaleResult) -> str:
     """Median read times at both sizes; a ratio near 1 means the read does not scan jobs."""
     small, large = result.sizes
+    times = (result.reads[0].times, result.reads[1].times)
     rows = [[kind.name + ("  [contrast: scans jobs]" if kind.counts_jobs else ""),
-             f"{result.times[0][kind.name]:.2f}", f"{result.times[1][kind.name]:.2f}",
-             f"{result.times[1][kind.name] / result.times[0][kind.name]:.2f}"]
-            for kind in result.reads]
-    body = table([f"read (median of {result.reads_per_size} after {result.warmup} warm-up)",
-                  f"ms at {small:,} jobs", f"ms at {large:,} jobs",
-                  f"ratio {large // 1000:,}k/{small // 1000:,}k"], rows, {1, 2, 3})
+             f"{times[0][kind.name]:.2f}", f"{times[1][kind.name]:.2f}",
+             f"{times[1][kind.name] / times[0][kind.name]:.2f}"]
+            for kind in result.kinds]
+    medians = f"median of {result.reads_per_size} after {result.warmup} warm-up"
+    ratio = f"ratio {large // 1000:,}k/{small // 1000:,}k"
+    counts = table([f"queue counts ({medians})", f"ms at {small:,} jobs",
+                    f"ms at {large:,} jobs", ratio], rows, {1, 2, 3})
+    answered = (result.reads[0].rows, result.reads[1].rows)
+    view_rows = [[kind.name,
+                  f"{answered[0][kind.name]:,}", f"{times[0][kind.name]:.2f}",
+                  f"{answered[1][kind.name]:,}", f"{times[1][kind.name]:.2f}",
+                  f"{times[1][kind.name] / times[0][kind.name]:.2f}",
+                  _at_large(times[1][kind.name])]
+                 for kind in result.view_kinds]
+    views = table([f"analyst views and run log ({medians})", f"rows at {small // 1000:,}k",
+                   f"ms at {small // 1000:,}k", f"rows at {large // 1000:,}k",
+                   f"ms at {large // 1000:,}k", ratio, f"well under 1 s at {large:,}?"],
+                  view_rows, {1, 2, 3, 4, 5})
+    slow = [kind.name for kind in result.view_kinds if times[1][kind.name] >= FAST_MS]
     check = ("api.queues counts match counting jobs.job: "
              + ("yes" if not result.mismatches else "NO\n  " + "\n  ".join(result.mismatches)))
+    stats = (f"api.job_stats totals match counting jobs.job by status at {large:,} jobs: "
+             + ("yes" if not result.stats_mismatches
+                else "NO\n  " + "\n  ".join(result.stats_mismatches)))
     return "\n".join([
-        body, "",
+        counts, "", views, "",
         f"built {small:,} jobs in {result.build_s[0]:.1f} s, grown to {large:,} "
-        f"in {result.build_s[1]:.1f} s more (API inserts, bulk transitions, VACUUM ANALYZE)",
-        f"ledger rows (jobs.queue_count) summed by each read: {result.ledger_rows[0]:,} "
-        f"at {small:,} jobs, {result.ledger_rows[1]:,} at {large:,}",
+        f"in {result.build_s[1]:.1f} s more (API inserts, bulk transitions, ETL runs "
+        "through api.etl_jobs, VACUUM ANALYZE)",
+        f"job names: {result.job_names}; ETL runs (type etl): {result.etl_runs[0]:,} "
+        f"at {small:,} jobs, {result.etl_runs[1]:,} at {large:,}",
+        f"ledger rows read: jobs.queue_count {result.ledger_rows[0]:,} / "
+        f"{result.ledger_rows[1]:,}, jobs.job_history {result.history_rows[0]:,} / "
+        f"{result.history_rows[1]:,}, jobs.name_latest {result.latest_rows[0]:,} / "
+        f"{result.latest_rows[1]:,} (at {small:,} / {large:,} jobs)",
         check,
+        stats,
+        (f"reads over {FAST_MS:.0f} ms at {large:,} jobs: " + (", ".join(slow) or "none")),
     ])
 
 
