@@ -45,7 +45,13 @@ WHERE status = 'completed';
 CREATE INDEX job_etl_name_idx ON jobs.job (name, ended_at)
 WHERE type = 'etl';
 
+-- The ETL run log asks for one name's runs of one type: the planner must
+-- know that name and type go together to walk job_etl_name_idx newest first.
+CREATE STATISTICS jobs.job_name_type_stats (dependencies, mcv)
+ON name, type FROM jobs.job;
+
 -- migrate:down
+DROP STATISTICS jobs.job_name_type_stats;
 DROP INDEX jobs.job_etl_name_idx;
 DROP INDEX jobs.job_name_completed_idx;
 DROP TABLE jobs.name_latest;

@@ -16,6 +16,8 @@
 -- caller's. Transition tables carry no statistics, so the planner would pair
 -- old and new rows with a nested loop, quadratic in the batch size:
 -- enable_nestloop = off keeps a batch of 1000 as cheap per row as one of 10.
+-- jit = off: a plan cached after one huge statement would otherwise be
+-- compiled again for every small one after it.
 -- (Not on delete: there each old row is looked up by index, which a nested
 -- loop does best.)
 -- Depends on: helpers.sql, counts.sql.
@@ -25,6 +27,7 @@ RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET jit = off
 AS $$
 DECLARE
     v_actor text := jobs_internal.current_actor();
@@ -77,6 +80,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 SET enable_nestloop = off
+SET jit = off
 AS $$
 DECLARE
     v_actor text := jobs_internal.current_actor();
@@ -160,7 +164,11 @@ BEGIN
     IF EXISTS (
         SELECT FROM new_rows AS n
         WHERE n.status IN ('completed', 'failed', 'cancelled')
-    ) AND EXISTS (SELECT FROM jobs.job AS w WHERE w.waiting) THEN
+    ) AND EXISTS (
+        -- Ordered by the key of job_waiting_idx so that even without
+        -- statistics the probe reads that small index, not the table.
+        SELECT FROM jobs.job AS w WHERE w.waiting ORDER BY w.after_job_id LIMIT 1
+    ) THEN
         UPDATE jobs.job AS w
         SET
             waiting = FALSE,
@@ -194,6 +202,7 @@ RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET jit = off
 AS $$
 BEGIN
     -- cleanup
