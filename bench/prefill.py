@@ -10,7 +10,9 @@ from .settings import QUEUE
 def reset(dsn: str) -> None:
     """Empty tables, fresh statistics, and a checkpoint so none lands mid-run by chance."""
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("TRUNCATE jobs.job, jobs.job_event, bench.scratch")
+        conn.execute("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.queue_count,"
+                     " jobs.job_lock, jobs.job_file, jobs.worker, jobs.job_history,"
+                     " jobs.name_latest, bench.scratch")
         conn.execute("VACUUM ANALYZE jobs.job, jobs.job_event, bench.scratch")
         conn.execute("CHECKPOINT")
 
