@@ -47,7 +47,7 @@ WHERE type = 'etl';
 
 -- The ETL run log asks for one name's runs of one type: the planner must
 -- know that name and type go together to walk job_etl_name_idx newest first.
-CREATE STATISTICS jobs.job_name_type_stats (dependencies, mcv)
+CREATE STATISTICS jobs.job_name_type_stats (DEPENDENCIES, MCV)
 ON name, type FROM jobs.job;
 
 -- migrate:down
