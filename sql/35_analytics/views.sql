@@ -5,7 +5,20 @@
 -- Depends on: 20_internals, 30_views/jobs.sql.
 
 CREATE VIEW api.daily_job_stats WITH (security_invoker = TRUE) AS
-WITH buckets AS (
+-- The ledger is folded once; both summaries below read that one result.
+WITH history AS MATERIALIZED (
+    SELECT
+        r.day,
+        r.queue,
+        r.name,
+        r.status,
+        r.bucket,
+        r.jobs,
+        r.queue_time_sum
+    FROM jobs_internal.history_rows() AS r
+),
+
+buckets AS (
     SELECT
         h.day,
         h.queue,
@@ -13,7 +26,7 @@ WITH buckets AS (
         h.bucket,
         coalesce(sum(h.jobs) FILTER (WHERE h.status = 'completed'), 0)::bigint
             AS completed_jobs
-    FROM jobs_internal.history_rows() AS h
+    FROM history AS h
     GROUP BY h.day, h.queue, h.name, h.bucket
 ),
 
@@ -29,7 +42,7 @@ outcomes AS (
         sum(h.queue_time_sum) / nullif(sum(h.jobs) FILTER (
             WHERE h.queue_time_sum IS NOT NULL
         ), 0) AS mean_queue_time
-    FROM jobs_internal.history_rows() AS h
+    FROM history AS h
     GROUP BY h.day, h.queue, h.name
 ),
 
