@@ -1,6 +1,8 @@
 -- Every grant in one reviewable place. The api views are security_invoker,
 -- so a role needs the privilege on the view and on the table under it.
 -- anon gets nothing but the schema: PostgREST answers 401 without a token.
+-- A route a role may not use answers 403; a row outside its scope is
+-- invisible (row level security, sql/50_policies/).
 -- Depends on: everything above.
 
 GRANT USAGE ON SCHEMA api TO anon, jobs_user, jobs_worker, jobs_admin;
@@ -10,6 +12,14 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM public;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jobs_internal FROM public;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs_internal
 TO jobs_user, jobs_worker, jobs_admin;
+
+-- PostgREST runs the pre-request check as anon too; it reveals nothing.
+GRANT USAGE ON SCHEMA jobs_internal TO anon;
+GRANT EXECUTE ON FUNCTION
+jobs_internal.check_token(),
+jobs_internal.jwt_claims(),
+jobs_internal.caller_role()
+TO anon;
 
 -- Tables under the views.
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job TO jobs_user, jobs_admin;
@@ -26,11 +36,14 @@ GRANT UPDATE ON jobs.worker TO jobs_worker, jobs_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 
 -- jobs: users submit, adjust and cancel (cancel_job); workers report
--- through the functions; admins manage everything, status included.
+-- through the functions; admins manage everything, status included. Which
+-- rows each role reaches is the row level security of 50_policies/. A
+-- user's body may name an owner; the job is the user's all the same
+-- (20_internals/owner.sql).
 GRANT SELECT, DELETE ON api.jobs TO jobs_user;
 GRANT INSERT (
     queue, name, type, status, priority, payload, meta, run_at,
-    expires_at, max_attempts, message, locks, after_job_id
+    expires_at, max_attempts, message, locks, after_job_id, owner
 ) ON api.jobs TO jobs_user;
 GRANT UPDATE (
     name, priority, payload, meta, run_at, expires_at, max_attempts, message

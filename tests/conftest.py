@@ -128,6 +128,9 @@ class Api:
         self.client = httpx.Client(base_url=url, timeout=30)
 
     def token(self, role: str = "jobs_admin", sub: str = "admin", **kw: object) -> str:
+        """A valid token; a worker's allows every queue unless queues is given."""
+        if role == "jobs_worker":
+            kw.setdefault("queues", ["*"])
         return make_token(self.secret, role, sub, **kw)
 
     def headers(self, role: str | None = "jobs_admin", sub: str = "admin",

@@ -19,12 +19,13 @@ def test_images_match_the_versions_used_locally():
 
 
 def test_postgrest_gets_every_setting_the_local_stack_sets():
-    local = postgrest_env("postgresql://x", "secret", 3000)
+    local = postgrest_env("postgresql://x", "secret", 3000, role_claim_key=".role")
     compose = SERVICES["postgrest"]["environment"]
     assert set(compose) == set(local)
-    for key in ("PGRST_DB_SCHEMAS", "PGRST_DB_ANON_ROLE", "PGRST_DB_POOL",
+    for key in ("PGRST_DB_SCHEMAS", "PGRST_DB_ANON_ROLE", "PGRST_DB_PRE_REQUEST", "PGRST_DB_POOL",
                 "PGRST_DB_CHANNEL_ENABLED", "PGRST_OPENAPI_MODE", "PGRST_SERVER_PORT"):
         assert str(compose[key]) == local[key], key
+    assert compose["PGRST_JWT_ROLE_CLAIM_KEY"] == "${JOBSAPI_JWT_ROLE_CLAIM_KEY:-.role}"
 
 
 def test_postgrest_logs_in_as_the_authenticator_of_roles_sql():

@@ -99,12 +99,18 @@ def test_job_locks_is_empty_after_the_job_completes(api):
     assert locks(api) == []
 
 
-def test_a_jobs_user_can_list_locks(api):
-    job_id = submit(api, locks=["flow:F1"])["id"]
+def test_a_jobs_user_lists_the_locks_of_its_own_jobs_only(api):
+    r = api.post("/jobs", json={"name": "sync", "queue": "q", "locks": ["flow:F1"]},
+                 headers=RETURN, role="jobs_user", sub="alice")
+    assert r.status_code == 201, r.text
+    job_id = r.json()[0]["id"]
     assert claim(api) == [job_id]
     r = api.get("/job_locks?select=name,job_id", role="jobs_user", sub="alice")
     assert r.status_code == 200, r.text
     assert r.json() == [{"name": "flow:F1", "job_id": job_id}]
+    r = api.get("/job_locks?select=name,job_id", role="jobs_user", sub="bob")
+    assert r.status_code == 200, r.text
+    assert r.json() == []
 
 
 # --- acquire_lock / release_lock

@@ -56,8 +56,10 @@ def test_up_twice_serves_the_api_and_down_stops_it(stack_env):
     assert created.status_code == 201, created.text
 
     user_token = run(stack_env, "token", "--role", "jobs_user", "--sub", "alice").strip()
-    listed = httpx.get(f"{url}/jobs", headers={"Authorization": f"Bearer {user_token}"})
-    assert listed.status_code == 200 and listed.json()[0]["name"] == "hello"
+    alice = {"Authorization": f"Bearer {user_token}"}
+    assert httpx.post(f"{url}/jobs", json={"name": "mine"}, headers=alice).status_code == 201
+    listed = httpx.get(f"{url}/jobs", headers=alice)
+    assert listed.status_code == 200 and [j["name"] for j in listed.json()] == ["mine"]
     assert httpx.get(f"{url}/jobs").status_code == 401
 
     secrets_file = Path(stack_env["JOBSAPI_STATE_DIR"]) / "secrets.json"

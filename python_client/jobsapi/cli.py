@@ -42,7 +42,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_token(args: argparse.Namespace) -> int:
     ttl = None if args.ttl == 0 else args.ttl
-    print(make_token(jwt_secret(), args.role, args.sub, ttl_seconds=ttl))
+    claims: dict[str, object] = {}
+    if args.queues is not None:
+        claims["queues"] = [q.strip() for q in args.queues.split(",") if q.strip()]
+    elif args.role == "jobs_worker":
+        print("a worker token needs --queues (comma-separated names, or '*' for every queue)",
+              file=sys.stderr)
+        return 2
+    print(make_token(jwt_secret(), args.role, args.sub, ttl_seconds=ttl, **claims))
     return 0
 
 
@@ -64,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--role", choices=ROLES, required=True)
     token.add_argument("--sub", required=True, help="the caller's name (JWT subject)")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds; 0 = never expires")
+    token.add_argument("--queues", help="worker tokens: the queues it may claim from, "
+                                        "comma-separated ('*' for every queue)")
     token.set_defaults(func=cmd_token)
     return parser
 

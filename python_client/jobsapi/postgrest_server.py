@@ -52,12 +52,22 @@ def install_postgrest(bin_dir: Path) -> Path:
     return binary
 
 
-def postgrest_env(db_uri: str, jwt_secret: str, port: int) -> dict[str, str]:
-    """PostgREST's configuration, shared by `jobsapi up`, the tests and docker-compose.yml."""
-    return {
+def postgrest_env(db_uri: str, jwt_secret: str, port: int, *,
+                  role_claim_key: str | None = None,
+                  audience: str | None = None) -> dict[str, str]:
+    """PostgREST's configuration, shared by `jobsapi up`, the tests and docker-compose.yml.
+
+    jwt_secret is a shared secret (HS256) or a JWK set in JSON (an identity
+    provider's public keys). role_claim_key is where the role is in the
+    token (PostgREST's jwt-role-claim-key, default `.role`); audience, when
+    given, is the aud a token must carry.
+    """
+    env = {
         "PGRST_DB_URI": db_uri,
         "PGRST_DB_SCHEMAS": "api",
         "PGRST_DB_ANON_ROLE": "anon",
+        # Rejects user and worker tokens without a sub (sql/20_internals/callers.sql).
+        "PGRST_DB_PRE_REQUEST": "jobs_internal.check_token",
         "PGRST_JWT_SECRET": jwt_secret,
         "PGRST_SERVER_HOST": "127.0.0.1",
         "PGRST_SERVER_PORT": str(port),
@@ -65,6 +75,11 @@ def postgrest_env(db_uri: str, jwt_secret: str, port: int) -> dict[str, str]:
         "PGRST_DB_CHANNEL_ENABLED": "true",
         "PGRST_OPENAPI_MODE": "follow-privileges",
     }
+    if role_claim_key:
+        env["PGRST_JWT_ROLE_CLAIM_KEY"] = role_claim_key
+    if audience:
+        env["PGRST_JWT_AUD"] = audience
+    return env
 
 
 def _http_status(url: str) -> int | None:

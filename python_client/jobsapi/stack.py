@@ -74,7 +74,9 @@ class Stack:
         db_uri = with_user(self.database_url(), "authenticator", values["authenticator_password"])
         return PostgrestProcess(
             binary=self.state_dir / "bin" / "postgrest",
-            env=postgrest_env(db_uri, jwt_secret(self.state_dir), self.api_port),
+            env=postgrest_env(db_uri, jwt_secret(self.state_dir), self.api_port,
+                              role_claim_key=os.environ.get("JOBSAPI_JWT_ROLE_CLAIM_KEY"),
+                              audience=os.environ.get("JOBSAPI_JWT_AUD")),
             logfile=self.state_dir / "log" / "postgrest.log",
             pidfile=self.state_dir / "postgrest.pid",
         )

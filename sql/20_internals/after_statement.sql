@@ -45,16 +45,16 @@ BEGIN
     FROM new_rows AS n;
 
     -- counts
-    INSERT INTO jobs.queue_count (queue, status, jobs)
-    SELECT n.queue, n.status, count(*)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT n.queue, n.owner, n.status, count(*)
     FROM new_rows AS n
-    GROUP BY n.queue, n.status;
+    GROUP BY n.queue, n.owner, n.status;
 
     -- history
-    INSERT INTO jobs.name_latest (name, job_id)
-    SELECT n.name, max(n.id)
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT n.name, n.owner, n.queue, max(n.id)
     FROM new_rows AS n
-    GROUP BY n.name;
+    GROUP BY n.name, n.owner, n.queue;
     PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- follow-ups: the job a follow-up waits for shows it as next_job_id.
@@ -101,14 +101,14 @@ BEGIN
     WHERE o.status IS DISTINCT FROM n.status;
 
     -- counts (a heartbeat changes no status and appends nothing)
-    INSERT INTO jobs.queue_count (queue, status, jobs)
-    SELECT c.queue, c.status, sum(c.jobs)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT c.queue, c.owner, c.status, sum(c.jobs)
     FROM (
-        SELECT o.queue, o.status, -1 AS jobs FROM old_rows AS o
+        SELECT o.queue, o.owner, o.status, -1 AS jobs FROM old_rows AS o
         UNION ALL
-        SELECT n.queue, n.status, 1 AS jobs FROM new_rows AS n
+        SELECT n.queue, n.owner, n.status, 1 AS jobs FROM new_rows AS n
     ) AS c
-    GROUP BY c.queue, c.status
+    GROUP BY c.queue, c.owner, c.status
     HAVING sum(c.jobs) <> 0;
 
     -- history: a renamed job is the newest of its new name; the jobs that
@@ -118,19 +118,21 @@ BEGIN
         INNER JOIN new_rows AS n ON o.id = n.id
         WHERE o.name <> n.name
     ) THEN
-        INSERT INTO jobs.name_latest (name, job_id)
-        SELECT n.name, max(n.id)
+        INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+        SELECT n.name, n.owner, n.queue, max(n.id)
         FROM old_rows AS o
         INNER JOIN new_rows AS n ON o.id = n.id
         WHERE o.name <> n.name
-        GROUP BY n.name;
+        GROUP BY n.name, n.owner, n.queue;
     END IF;
     INSERT INTO jobs.job_history (
-        day, queue, name, status, bucket, jobs, duration_sum, queue_time_sum
+        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        queue_time_sum
     )
     SELECT
         (n.ended_at AT TIME ZONE 'UTC')::date,
         n.queue,
+        n.owner,
         n.name,
         n.status,
         jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
@@ -142,7 +144,7 @@ BEGIN
     WHERE
         n.status IN ('completed', 'failed', 'cancelled')
         AND o.status NOT IN ('completed', 'failed', 'cancelled')
-    GROUP BY 1, 2, 3, 4, 5;
+    GROUP BY 1, 2, 3, 4, 5, 6;
     PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- locks: released by any way out of running.
@@ -217,30 +219,31 @@ BEGIN
     WHERE h.job_id = o.id;
 
     -- counts
-    INSERT INTO jobs.queue_count (queue, status, jobs)
-    SELECT o.queue, o.status, -count(*)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT o.queue, o.owner, o.status, -count(*)
     FROM old_rows AS o
-    GROUP BY o.queue, o.status;
+    GROUP BY o.queue, o.owner, o.status;
 
-    -- history: a name whose newest job went falls back to the one before
-    -- (rare: retention deletes the oldest jobs first).
+    -- history: the ledger forgets the deleted jobs; a name whose newest job
+    -- went falls back to the one before (rare: retention deletes the oldest
+    -- jobs first).
     WITH orphaned AS (
-        SELECT l.name
-        FROM jobs_internal.latest_job_ids() AS l
-        INNER JOIN old_rows AS o ON l.job_id = o.id
-    ),
-
-    cleared AS (
-        DELETE FROM jobs.name_latest AS n
-        USING orphaned AS d
-        WHERE n.name = d.name
+        DELETE FROM jobs.name_latest AS l
+        USING old_rows AS o
+        WHERE l.job_id = o.id
+        RETURNING l.name, l.owner, l.queue
     )
 
-    INSERT INTO jobs.name_latest (name, job_id)
-    SELECT d.name, j.job_id
-    FROM orphaned AS d
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT d.name, d.owner, d.queue, j.job_id
+    FROM (SELECT DISTINCT o.name, o.owner, o.queue FROM orphaned AS o) AS d
     CROSS JOIN LATERAL (
-        SELECT max(k.id) AS job_id FROM jobs.job AS k WHERE k.name = d.name
+        SELECT max(k.id) AS job_id
+        FROM jobs.job AS k
+        WHERE
+            k.name = d.name
+            AND k.owner IS NOT DISTINCT FROM d.owner
+            AND k.queue = d.queue
     ) AS j
     WHERE j.job_id IS NOT NULL;
     PERFORM jobs_internal.maybe_compact_ledgers();

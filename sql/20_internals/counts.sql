@@ -1,11 +1,12 @@
 -- Jobs per queue and status without scanning jobs: every statement on
 -- jobs appends its net change per (queue, status) to the jobs.queue_count
--- ledger (after_statement.sql). Appends never wait on each other, unlike a
+-- ledger per owner (after_statement.sql). Appends never wait on each other, unlike a
 -- shared counter row that every concurrent claim would lock until commit.
--- SECURITY DEFINER: callers change jobs, never the ledger directly.
+-- SECURITY DEFINER: callers change jobs, never the ledger directly, and
+-- read it only through queue_counts(), which keeps to their scope.
 -- Depends on: migrations.
 
--- Fold the ledger into one row per (queue, status). One caller at a time;
+-- Fold the ledger into one row per (queue, owner, status). One caller at a time;
 -- rows of transactions still in flight are invisible here and stay.
 CREATE FUNCTION jobs_internal.compact_queue_counts()
 RETURNS void
@@ -20,12 +21,12 @@ BEGIN
         RETURN;
     END IF;
     WITH folded AS (
-        DELETE FROM jobs.queue_count RETURNING queue, status, jobs
+        DELETE FROM jobs.queue_count RETURNING queue, owner, status, jobs
     )
-    INSERT INTO jobs.queue_count (queue, status, jobs)
-    SELECT f.queue, f.status, sum(f.jobs)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT f.queue, f.owner, f.status, sum(f.jobs)
     FROM folded AS f
-    GROUP BY f.queue, f.status
+    GROUP BY f.queue, f.owner, f.status
     HAVING sum(f.jobs) <> 0;
 END;
 $$;
@@ -74,14 +75,15 @@ AS $$
 BEGIN
     LOCK TABLE jobs.job IN SHARE MODE;
     DELETE FROM jobs.queue_count;
-    INSERT INTO jobs.queue_count (queue, status, jobs)
-    SELECT j.queue, j.status, count(*)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT j.queue, j.owner, j.status, count(*)
     FROM jobs.job AS j
-    GROUP BY j.queue, j.status;
+    GROUP BY j.queue, j.owner, j.status;
 END;
 $$;
 
--- Jobs per queue and status, now.
+-- Jobs per queue and status now, of the jobs in the caller's scope
+-- (callers.sql).
 CREATE FUNCTION jobs_internal.queue_counts()
 RETURNS TABLE (queue text, status jobs.job_status, jobs bigint)
 LANGUAGE sql
@@ -94,5 +96,7 @@ BEGIN ATOMIC
         c.status,
         sum(c.jobs)::bigint AS jobs
     FROM jobs.queue_count AS c
+    CROSS JOIN jobs_internal.caller_scope() AS s
+    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, c.owner, c.queue)
     GROUP BY c.queue, c.status;
 END;

@@ -1,21 +1,6 @@
 -- Small private helpers shared by the triggers and the api functions.
 -- Depends on: migrations (schema jobs).
 
--- Who is acting: the JWT subject under PostgREST, else the role set with
--- SET ROLE, else the login role. Not current_user: inside a SECURITY DEFINER
--- trigger that is the owner.
-CREATE FUNCTION jobs_internal.current_actor()
-RETURNS text
-LANGUAGE sql
-STABLE
-BEGIN ATOMIC
-    SELECT coalesce(
-        nullif(current_setting('request.jwt.claims', TRUE), '')::jsonb ->> 'sub',
-        nullif(current_setting('role'), 'none'),
-        session_user
-    );
-END;
-
 -- The one definition of the legal status transitions.
 CREATE FUNCTION jobs_internal.transition_allowed(
     from_status jobs.job_status, to_status jobs.job_status

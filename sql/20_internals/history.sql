@@ -1,7 +1,8 @@
 -- The run history behind the analyst views: the jobs.job_history and
 -- jobs.name_latest ledgers (see the migration), their buckets, folding and
 -- readers. after_statement.sql appends to them. SECURITY DEFINER readers:
--- callers read the views, never the ledgers directly.
+-- callers read the views, never the ledgers directly, and the readers keep
+-- to the caller's scope.
 -- Depends on: migrations.
 
 -- Duration bucket b holds durations from 2^(b/4) ms up to 2^((b+1)/4) ms.
@@ -64,28 +65,32 @@ BEGIN
     END IF;
     WITH folded AS (
         DELETE FROM jobs.job_history
-        RETURNING day, queue, name, status, bucket, jobs, duration_sum, queue_time_sum
+        RETURNING
+            day, queue, owner, name, status, bucket, jobs, duration_sum,
+            queue_time_sum
     )
     INSERT INTO jobs.job_history (
-        day, queue, name, status, bucket, jobs, duration_sum, queue_time_sum
+        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        queue_time_sum
     )
     SELECT
-        f.day, f.queue, f.name, f.status, f.bucket, sum(f.jobs),
+        f.day, f.queue, f.owner, f.name, f.status, f.bucket, sum(f.jobs),
         sum(f.duration_sum), sum(f.queue_time_sum)
     FROM folded AS f
-    GROUP BY f.day, f.queue, f.name, f.status, f.bucket;
+    GROUP BY f.day, f.queue, f.owner, f.name, f.status, f.bucket;
 
     WITH folded AS (
-        DELETE FROM jobs.name_latest RETURNING name, job_id
+        DELETE FROM jobs.name_latest RETURNING name, owner, queue, job_id
     )
-    INSERT INTO jobs.name_latest (name, job_id)
-    SELECT f.name, max(f.job_id)
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT f.name, f.owner, f.queue, max(f.job_id)
     FROM folded AS f
-    GROUP BY f.name;
+    GROUP BY f.name, f.owner, f.queue;
 END;
 $$;
 
--- Finished jobs per day, queue, name, status and duration bucket.
+-- Finished jobs per day, queue, name, status and duration bucket, of the
+-- jobs in the caller's scope (callers.sql).
 CREATE FUNCTION jobs_internal.history_rows()
 RETURNS TABLE (
     day date,
@@ -112,10 +117,12 @@ BEGIN ATOMIC
         sum(h.duration_sum) AS duration_sum,
         sum(h.queue_time_sum) AS queue_time_sum
     FROM jobs.job_history AS h
+    CROSS JOIN jobs_internal.caller_scope() AS s
+    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, h.owner, h.queue)
     GROUP BY h.day, h.queue, h.name, h.status, h.bucket;
 END;
 
--- The newest job id of each name.
+-- The newest job id of each name, among the jobs in the caller's scope.
 CREATE FUNCTION jobs_internal.latest_job_ids()
 RETURNS TABLE (name text, job_id bigint)
 LANGUAGE sql
@@ -127,5 +134,7 @@ BEGIN ATOMIC
         n.name,
         max(n.job_id) AS job_id
     FROM jobs.name_latest AS n
+    CROSS JOIN jobs_internal.caller_scope() AS s
+    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, n.owner, n.queue)
     GROUP BY n.name;
 END;

@@ -61,3 +61,18 @@ BEGIN
     RETURN ARRAY(SELECT unnest(job_ids) EXCEPT SELECT unnest(v_losers));
 END;
 $$;
+
+-- Whether a lock name is taken, by anyone. SECURITY DEFINER: a caller sees
+-- only its own locks and those of its jobs (50_policies/job_locks.sql), yet
+-- must learn that a name it cannot see is taken, though not by whom.
+CREATE FUNCTION jobs_internal.lock_is_taken(name text)
+RETURNS boolean
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = ''
+BEGIN ATOMIC
+    SELECT count(*) > 0 AS taken
+    FROM jobs.job_lock AS h
+    WHERE h.name = $1;
+END;

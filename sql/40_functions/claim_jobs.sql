@@ -12,6 +12,7 @@ LANGUAGE plpgsql
 AS $$
 DECLARE
     v_worker text := coalesce(nullif(worker, ''), jobs_internal.current_actor());
+    v_queues text[] := jobs_internal.claimable_queues(queues);
     v_ids bigint[];
 BEGIN
     IF max_jobs IS NULL OR max_jobs NOT BETWEEN 1 AND 1000 THEN
@@ -24,13 +25,13 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
 
-    PERFORM jobs_internal.see_worker(v_worker, queues);
+    PERFORM jobs_internal.see_worker(v_worker, v_queues);
 
     -- Lazy housekeeping: no process has to move due or abandoned jobs.
     PERFORM jobs_internal.promote_due_jobs();
     PERFORM api.reap_expired_leases();
 
-    v_ids := jobs_internal.pick_due_jobs(queues, max_jobs);
+    v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
     IF EXISTS (
         SELECT FROM jobs.job AS j WHERE j.id = ANY(v_ids) AND j.locks <> '{}'
     ) THEN
@@ -53,4 +54,4 @@ $$;
 COMMENT ON FUNCTION api.claim_jobs(text[], text, integer, integer) IS
 $$Claim due jobs for a worker
 
-Hands up to max_jobs (1-1000) due jobs of the given queues (all queues when null) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job.$$;
+Hands up to max_jobs (1-1000) due jobs of the given queues (when null: every queue the token allows) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job. 403 for a queue the worker token does not allow (its queues claim).$$;

@@ -24,6 +24,11 @@ BEGIN
     IF acquire_lock.job_id IS NOT NULL AND v_lock.job_id = acquire_lock.job_id THEN
         RETURN v_lock;
     END IF;
+    -- Held by a job or caller this caller may not see: say only that.
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'lock % is held by someone else', acquire_lock.name
+            USING ERRCODE = 'PT409';
+    END IF;
     RAISE EXCEPTION 'lock % is held by %', acquire_lock.name,
         coalesce('job ' || v_lock.job_id, v_lock.worker)
         USING ERRCODE = 'PT409',
@@ -35,7 +40,7 @@ $$;
 COMMENT ON FUNCTION api.acquire_lock(text, bigint) IS
 $$Take a named lock
 
-Takes the lock for job_id, a running job that holds it until it stops (404 for an unknown job, 409 when it is not running), or for the caller when job_id is null, until release_lock. 409 when someone else holds it; the details say who and since when. While it is held, claim_jobs hands out no job that names it in its locks.$$;
+Takes the lock for job_id, a running job that holds it until it stops (404 for an unknown job, 409 when it is not running), or for the caller when job_id is null, until release_lock. 409 when someone else holds it; the details say who and since when if the caller may see that holder. While it is held, claim_jobs hands out no job that names it in its locks.$$;
 
 CREATE FUNCTION api.release_lock(name text)
 RETURNS api.job_locks
@@ -45,14 +50,17 @@ DECLARE
     v_lock api.job_locks;
 BEGIN
     SELECT * INTO v_lock FROM api.job_locks AS h WHERE h.name = release_lock.name;
-    IF NOT FOUND THEN
+    IF NOT FOUND AND jobs_internal.lock_is_taken(release_lock.name) THEN
+        RAISE EXCEPTION 'lock % is held by someone else', release_lock.name
+            USING ERRCODE = 'PT403';
+    ELSIF NOT FOUND THEN
         RAISE EXCEPTION 'lock % is not held', release_lock.name
             USING ERRCODE = 'PT404';
     END IF;
     -- A caller releases what it took; clearing someone else's lock is the
     -- admin's DELETE on job_locks.
     IF v_lock.worker IS DISTINCT FROM jobs_internal.current_actor()
-        AND NOT pg_has_role('jobs_admin', 'MEMBER') THEN
+        AND jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin' THEN
         RAISE EXCEPTION 'lock % is held by %, not by you', v_lock.name,
             coalesce('job ' || v_lock.job_id, v_lock.worker)
             USING ERRCODE = 'PT403';

@@ -1,0 +1,181 @@
+-- Who is calling and what they may see. PostgREST checks the JWT, switches
+-- to the role it names and leaves its claims in request.jwt.claims. Each
+-- api role has one scope:
+--   jobs_admin   every job
+--   jobs_worker  the jobs of the queues in its token's queues claim
+--                (a JSON array of names; "*" means every queue)
+--   jobs_user    its own jobs: owner is the token's sub
+-- The row level security policies (sql/50_policies/) and the SECURITY
+-- DEFINER ledger readers (counts.sql, history.sql) both take the caller's
+-- scope from caller_scope(), so they cannot disagree.
+-- Depends on: 00_roles.sql.
+
+-- The JWT claims, believed only in a session PostgREST could have opened:
+-- the authenticator role, a member of it, or a superuser. Any other login
+-- can set request.jwt.claims at will, so its claims count for nothing.
+CREATE FUNCTION jobs_internal.jwt_claims()
+RETURNS jsonb
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT CASE
+        WHEN pg_has_role(session_user, 'authenticator', 'MEMBER')
+            THEN coalesce(
+                nullif(current_setting('request.jwt.claims', TRUE), '')::jsonb,
+                '{}'
+            )
+        ELSE '{}'::jsonb
+    END;
+END;
+
+-- Who is acting: the JWT subject under PostgREST, else the role set with
+-- SET ROLE, else the login role. A login that is not trusted with claims
+-- always acts as itself. Not current_user: inside a SECURITY DEFINER
+-- function that is the owner.
+CREATE FUNCTION jobs_internal.current_actor()
+RETURNS text
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT CASE
+        WHEN pg_has_role(session_user, 'authenticator', 'MEMBER')
+            THEN coalesce(
+                nullif(current_setting('request.jwt.claims', TRUE), '')::jsonb
+                ->> 'sub',
+                nullif(current_setting('role'), 'none'),
+                session_user
+            )
+        ELSE session_user
+    END;
+END;
+
+-- The api role the caller acts as: jobs_admin, jobs_worker or jobs_user,
+-- the first of them it is a member of (superusers are members of all), or
+-- null (anon). From the role setting, which a SECURITY DEFINER function
+-- leaves as it was.
+CREATE FUNCTION jobs_internal.caller_role()
+RETURNS text
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT
+        CASE
+            WHEN pg_has_role(r.name, 'jobs_admin', 'MEMBER') THEN 'jobs_admin'
+            WHEN pg_has_role(r.name, 'jobs_worker', 'MEMBER') THEN 'jobs_worker'
+            WHEN pg_has_role(r.name, 'jobs_user', 'MEMBER') THEN 'jobs_user'
+        END AS api_role
+    FROM (
+        SELECT coalesce(nullif(current_setting('role'), 'none'), session_user) AS name
+    ) AS r;
+END;
+
+-- The queues a worker's token allows: the names in its queues claim; none
+-- without one.
+CREATE FUNCTION jobs_internal.worker_queues()
+RETURNS text[]
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT coalesce(array_agg(q.name), '{}') AS queues
+    FROM (SELECT jobs_internal.jwt_claims() -> 'queues' AS queues) AS c
+    CROSS JOIN LATERAL jsonb_array_elements_text(
+        CASE WHEN jsonb_typeof(c.queues) = 'array' THEN c.queues END
+    ) AS q (name);
+END;
+
+-- The caller's scope in one row: everything (admins, and workers allowed
+-- "*"), else the jobs of one owner (users), else the jobs of some queues
+-- (workers). Anything else sees nothing.
+CREATE FUNCTION jobs_internal.caller_scope()
+RETURNS TABLE (everything boolean, owner text, queues text[])
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT
+        coalesce(
+            r.api_role = 'jobs_admin'
+            OR (r.api_role = 'jobs_worker' AND jobs_internal.worker_queues() @> '{*}'),
+            FALSE
+        ) AS everything,
+        CASE WHEN r.api_role = 'jobs_user' THEN jobs_internal.current_actor() END AS owner,
+        CASE
+            WHEN r.api_role = 'jobs_worker' THEN jobs_internal.worker_queues()
+            ELSE '{}'::text[]
+        END AS queues
+    FROM (SELECT jobs_internal.caller_role() AS api_role) AS r;
+END;
+
+-- Whether a job (or a ledger row counting jobs) of this owner and queue is
+-- in the caller's scope. For the ledger readers; the policies write the
+-- same test per role so that the planner can use indexes.
+CREATE FUNCTION jobs_internal.in_scope(
+    scope_everything boolean,
+    scope_owner text,
+    scope_queues text[],
+    owner text,
+    queue text
+)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT scope_everything OR owner = scope_owner OR scope_queues @> ARRAY[queue];
+END;
+
+-- The queues a claim takes from: those asked for, each of which the token
+-- must allow (403 otherwise), or all the token allows when none are named.
+CREATE FUNCTION jobs_internal.claimable_queues(queues text[])
+RETURNS text[]
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    v_scope record;
+    v_refused text[];
+BEGIN
+    SELECT * INTO v_scope FROM jobs_internal.caller_scope();
+    IF v_scope.everything THEN
+        RETURN queues;
+    ELSIF queues IS NULL THEN
+        RETURN v_scope.queues;
+    END IF;
+    v_refused := ARRAY(SELECT unnest(queues) EXCEPT SELECT unnest(v_scope.queues));
+    IF v_refused <> '{}' THEN
+        RAISE EXCEPTION 'this token may not claim jobs of queue %',
+            array_to_string(v_refused, ', ')
+            USING ERRCODE = 'PT403',
+                HINT = 'A worker token names its queues in its queues claim.';
+    END IF;
+    RETURN queues;
+END;
+$$;
+
+-- PostgREST's db-pre-request, before every request: a user or worker token
+-- must name who it is for (sub), and a queues claim must be a list of
+-- names. 401 otherwise, like any other bad token.
+CREATE FUNCTION jobs_internal.check_token()
+RETURNS void
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    v_claims jsonb := jobs_internal.jwt_claims();
+    v_role text := jobs_internal.caller_role();
+BEGIN
+    IF v_role IN ('jobs_user', 'jobs_worker')
+        AND coalesce(v_claims ->> 'sub', '') = '' THEN
+        RAISE EXCEPTION 'a % token needs a sub claim naming whom it is for', v_role
+            USING ERRCODE = 'PT401';
+    END IF;
+    IF v_claims ? 'queues' AND (
+        jsonb_typeof(v_claims -> 'queues') <> 'array'
+        OR EXISTS (
+            SELECT FROM jsonb_array_elements(v_claims -> 'queues') AS q (name)
+            WHERE jsonb_typeof(q.name) <> 'string'
+        )
+    ) THEN
+        RAISE EXCEPTION 'the queues claim must be a list of queue names'
+            USING ERRCODE = 'PT401';
+    END IF;
+END;
+$$;

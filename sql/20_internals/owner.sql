@@ -1,0 +1,22 @@
+-- A job belongs to whoever submits it. A body that names another owner is
+-- overruled, except an admin's, who may submit on someone's behalf. Fires
+-- only for rows whose owner is not the caller: a plain submission takes the
+-- caller as owner by default (api.jobs) and skips it.
+-- Depends on: callers.sql.
+CREATE FUNCTION jobs_internal.tg_job__set_owner()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin' THEN
+        NEW.owner := jobs_internal.current_actor();
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER _050_set_owner
+BEFORE INSERT ON jobs.job
+FOR EACH ROW
+WHEN (new.owner IS DISTINCT FROM jobs_internal.current_actor())
+EXECUTE FUNCTION jobs_internal.tg_job__set_owner();

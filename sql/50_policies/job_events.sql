@@ -1,0 +1,23 @@
+-- Row level security on the event log: an event is seen with its job. The
+-- sub-select on jobs.job applies that table's policies for the caller.
+-- Depends on: 50_policies/jobs.sql.
+
+ALTER TABLE jobs.job_event ENABLE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS job_event_admin ON jobs.job_event;
+DROP POLICY IF EXISTS job_event_of_visible_job ON jobs.job_event;
+
+-- Admins: every event.
+CREATE POLICY job_event_admin ON jobs.job_event
+TO jobs_admin
+USING (TRUE);
+
+-- Users and workers: the events of the jobs they see. (Events are written
+-- by the SECURITY DEFINER triggers only; no role may insert them.)
+CREATE POLICY job_event_of_visible_job ON jobs.job_event
+FOR SELECT
+TO jobs_user, jobs_worker
+USING (EXISTS (
+    SELECT FROM jobs.job AS j
+    WHERE j.id = job_event.job_id
+));

@@ -1,0 +1,38 @@
+-- Row level security on jobs: each api role sees and changes only the jobs
+-- of its scope (20_internals/callers.sql). A job outside it does not exist
+-- for the caller: reads leave it out, and a function that names it answers
+-- 404, as for an id never used. Each scope is read once per statement
+-- (the sub-selects), and the user's test is a plain owner = value, so the
+-- planner can use job_owner_idx.
+-- Depends on: 20_internals/callers.sql.
+
+ALTER TABLE jobs.job ENABLE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS job_admin ON jobs.job;
+DROP POLICY IF EXISTS job_owner ON jobs.job;
+DROP POLICY IF EXISTS job_worker ON jobs.job;
+
+-- Admins: every job.
+CREATE POLICY job_admin ON jobs.job
+TO jobs_admin
+USING (TRUE)
+WITH CHECK (TRUE);
+
+-- Users: their own jobs; a job they submit or change stays theirs.
+CREATE POLICY job_owner ON jobs.job
+TO jobs_user
+USING (owner = (SELECT s.owner FROM jobs_internal.caller_scope() AS s))
+WITH CHECK (owner = (SELECT s.owner FROM jobs_internal.caller_scope() AS s));
+
+-- Workers: the jobs of the queues their token allows, to claim and report
+-- on (they submit and delete none: no grant).
+CREATE POLICY job_worker ON jobs.job
+TO jobs_worker
+USING (
+    (SELECT s.queues FROM jobs_internal.caller_scope() AS s) @> ARRAY[queue]
+    OR (SELECT s.everything FROM jobs_internal.caller_scope() AS s)
+)
+WITH CHECK (
+    (SELECT s.queues FROM jobs_internal.caller_scope() AS s) @> ARRAY[queue]
+    OR (SELECT s.everything FROM jobs_internal.caller_scope() AS s)
+);
