@@ -79,8 +79,9 @@ def connect(db: psycopg.Connection) -> Iterator[Callable[..., psycopg.Connection
     info = db.info
 
     def _connect(**kwargs: object) -> psycopg.Connection:
-        conn = psycopg.connect(host=info.host, port=info.port, user=info.user,
-                               dbname=info.dbname, autocommit=True, **kwargs)
+        kwargs.setdefault("user", info.user)
+        conn = psycopg.connect(host=info.host, port=info.port, dbname=info.dbname,
+                               autocommit=True, **kwargs)
         opened.append(conn)
         return conn
 

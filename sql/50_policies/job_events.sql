@@ -21,3 +21,7 @@ USING (EXISTS (
     SELECT FROM jobs.job AS j
     WHERE j.id = job_event.job_id
 ));
+
+COMMENT ON POLICY job_event_admin ON jobs.job_event IS 'Admins see every event.';
+COMMENT ON POLICY job_event_of_visible_job ON jobs.job_event IS
+'Users and workers see the events of the jobs they see.';

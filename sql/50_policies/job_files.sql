@@ -25,3 +25,7 @@ WITH CHECK (EXISTS (
     SELECT FROM jobs.job AS j
     WHERE j.id = job_file.job_id
 ));
+
+COMMENT ON POLICY job_file_admin ON jobs.job_file IS 'Admins see and change every file.';
+COMMENT ON POLICY job_file_of_visible_job ON jobs.job_file IS
+'Users and workers see, and attach, the files of the jobs they see.';

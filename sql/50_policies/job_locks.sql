@@ -34,3 +34,7 @@ WITH CHECK (
         WHERE j.id = job_lock.job_id
     )
 );
+
+COMMENT ON POLICY job_lock_admin ON jobs.job_lock IS 'Admins see and clear every lock.';
+COMMENT ON POLICY job_lock_own_or_visible_job ON jobs.job_lock IS
+'Users and workers see the locks they took and those of the jobs they see.';

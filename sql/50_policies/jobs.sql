@@ -36,3 +36,9 @@ WITH CHECK (
     (SELECT s.queues FROM jobs_internal.caller_scope() AS s) @> ARRAY[queue]
     OR (SELECT s.everything FROM jobs_internal.caller_scope() AS s)
 );
+
+COMMENT ON POLICY job_admin ON jobs.job IS 'Admins see and change every job.';
+COMMENT ON POLICY job_owner ON jobs.job IS
+'Users see and change only their own jobs (owner = the token''s sub).';
+COMMENT ON POLICY job_worker ON jobs.job IS
+'Workers see and report on the jobs of the queues in their token''s queues claim.';
