@@ -8,6 +8,7 @@ after SECONDS, whichever comes first.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -43,6 +44,11 @@ class SqlWorker:
     def __init__(self, dsn: str, name: str, batch: int, track_functions: bool = False) -> None:
         self.name, self.batch = name, batch
         self.conn = psycopg.connect(dsn, autocommit=True)
+        # Act as PostgREST does for a worker token, so row level security
+        # is part of what is measured.
+        self.conn.execute("SET ROLE jobs_worker")
+        self.conn.execute("SELECT set_config('request.jwt.claims', %s, false)",
+                          (json.dumps({"role": "jobs_worker", "sub": name, "queues": [QUEUE]}),))
         if track_functions:
             self.conn.execute("SET track_functions = 'all'")
 
@@ -67,7 +73,8 @@ class SqlWorker:
 class HttpWorker:
     def __init__(self, stack: BenchStack, name: str, batch: int) -> None:
         self.name, self.batch = name, batch
-        self.http = httpx.Client(base_url=stack.api_url, headers=stack.auth, timeout=30)
+        self.http = httpx.Client(base_url=stack.api_url, timeout=30,
+                                 headers={"Authorization": f"Bearer {stack.worker_token}"})
 
     def _rpc(self, function: str, args: dict[str, object]) -> httpx.Response:
         response = self.http.post(f"/rpc/{function}", json=args)

@@ -20,6 +20,7 @@ from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgr
 from jobsapi.tokens import make_token
 
 from . import BenchError
+from .settings import QUEUE
 
 DATABASE = "jobsapi"
 
@@ -45,7 +46,9 @@ class BenchStack:
     workdir: Path
     pg_port: int
     api_url: str
-    token: str
+    token: str  # jobs_admin
+    worker_token: str  # jobs_worker, allowed the bench queue
+
 
     @property
     def dsn(self) -> str:
@@ -86,7 +89,8 @@ def running_stack() -> Iterator[BenchStack]:
         )
         server.start()  # after BENCH_OBJECTS, so its schema cache already has them
         stack = BenchStack(workdir, cluster.port, server.url,
-                           make_token(secret, "jobs_admin", "bench"))
+                           make_token(secret, "jobs_admin", "bench"),
+                           make_token(secret, "jobs_worker", "bench", queues=[QUEUE]))
         _check_api(stack)
         yield stack
     finally:
