@@ -40,8 +40,7 @@ BEGIN ATOMIC
     SELECT CASE
         WHEN pg_has_role(session_user, 'authenticator', 'MEMBER')
             THEN coalesce(
-                nullif(current_setting('request.jwt.claims', TRUE), '')::jsonb
-                ->> 'sub',
+                jobs_internal.jwt_claims() ->> 'sub',
                 nullif(current_setting('role'), 'none'),
                 session_user
             )
