@@ -1,3 +1,30 @@
-"""jobsapi: a database-first jobs API served by PostgREST."""
+"""jobsapi: a database-first jobs API served by PostgREST.
+
+    from jobsapi import Client, Worker
+    client = Client()                      # JOBSAPI_URL, JOBSAPI_TOKEN
+    job = client.submit("resize", {"image": 42})
+    print(client.wait(job.id, timeout=60).result)
+"""
+
+from .client import Client
+from .errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    JobsApiError,
+    JobTimeout,
+    NotFound,
+    ServerError,
+    Unauthorized,
+    Unavailable,
+)
+from .etl import EtlRun
+from .models import Event, EtlRunRow, Job, Lock, Queue, QueuePage, Stats, WorkerInfo
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Client", "Conflict", "EtlRun", "EtlRunRow", "Event", "Forbidden", "InvalidInput", "Job",
+    "JobTimeout", "JobsApiError", "Lock", "NotFound", "Queue", "QueuePage", "ServerError",
+    "Stats", "Unauthorized", "Unavailable", "WorkerInfo",
+]

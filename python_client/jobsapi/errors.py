@@ -1,5 +1,144 @@
-"""Exceptions of jobsapi."""
+"""Exceptions of jobsapi.
+
+The database decides what is allowed; these classes only name its answers.
+A refusal from PostgREST (HTTP status) or from PostgreSQL itself (SQLSTATE,
+for the direct-connection worker) becomes the same exception, carrying the
+server's message, details and hint unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class SetupError(RuntimeError):
     """Something the local stack needs is missing; the message says how to get it."""
+
+
+class JobsApiError(Exception):
+    """An error answered by jobsapi: the server's message, code, details and hint."""
+
+    status: int | None = None
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None,
+                 details: Any = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        if status is not None:
+            self.status = status
+        self.details = details
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.details:
+            text += f" ({self.details})"
+        if self.hint:
+            text += f" Hint: {self.hint}"
+        return text
+
+
+class InvalidInput(JobsApiError):
+    """400: a bad argument or value; nothing was changed."""
+
+    status = 400
+
+
+class Unauthorized(JobsApiError):
+    """401: no token, or a token the server does not accept."""
+
+    status = 401
+
+
+class Forbidden(JobsApiError):
+    """403: the token's role may not do this."""
+
+    status = 403
+
+
+class NotFound(JobsApiError):
+    """404: no such job, queue, lock or worker (or not one the caller may see)."""
+
+    status = 404
+
+
+class Conflict(JobsApiError):
+    """409: the request is valid but the current state forbids it."""
+
+    status = 409
+
+
+class ServerError(JobsApiError):
+    """5xx: the server failed; the request may or may not have been applied."""
+
+    status = 500
+
+
+class Unavailable(JobsApiError):
+    """The server could not be reached."""
+
+
+class JobTimeout(JobsApiError, TimeoutError):
+    """wait() gave up before the job finished."""
+
+
+_BY_STATUS: dict[int, type[JobsApiError]] = {
+    400: InvalidInput,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+# SQLSTATEs as PostgREST maps them to HTTP statuses, for errors that come
+# straight from PostgreSQL (the worker's direct connection).
+_BY_SQLSTATE_CLASS: dict[str, type[JobsApiError]] = {
+    "22": InvalidInput,  # data exception
+    "23": InvalidInput,  # integrity constraint (but see below)
+    "28": Unauthorized,  # invalid authorization
+}
+_BY_SQLSTATE: dict[str, type[JobsApiError]] = {
+    "23503": Conflict,  # foreign key violation
+    "23505": Conflict,  # unique violation
+    "42501": Forbidden,  # insufficient privilege
+    "P0001": InvalidInput,  # raise_exception without a code
+}
+
+
+def error_class(status: int | None, code: str | None) -> type[JobsApiError]:
+    """The exception for an HTTP status, else for a SQLSTATE or PostgREST code."""
+    if status is not None:
+        if status in _BY_STATUS:
+            return _BY_STATUS[status]
+        if status >= 500:
+            return ServerError
+        if status >= 400:
+            return InvalidInput
+    code = code or ""
+    # Our own codes carry the status: PT404 is 404.
+    if code.startswith("PT") and code[2:].isdigit():
+        return error_class(int(code[2:]), None)
+    if code in _BY_SQLSTATE:
+        return _BY_SQLSTATE[code]
+    if code[:2] in _BY_SQLSTATE_CLASS:
+        return _BY_SQLSTATE_CLASS[code[:2]]
+    return JobsApiError
+
+
+def make_error(message: str | None, *, status: int | None = None, code: str | None = None,
+               details: Any = None, hint: str | None = None) -> JobsApiError:
+    """Build the exception the server's answer stands for."""
+    cls = error_class(status, code)
+    return cls(message or f"HTTP {status}", code=code, status=status, details=details,
+               hint=hint)
+
+
+def from_psycopg(exc: Exception) -> JobsApiError:
+    """The exception for a psycopg error raised by a jobsapi function."""
+    diag = getattr(exc, "diag", None)
+    code = getattr(exc, "sqlstate", None)
+    message = (diag.message_primary if diag else None) or str(exc)
+    details = diag.message_detail if diag else None
+    hint = diag.message_hint if diag else None
+    return make_error(message, code=code, details=details, hint=hint)

@@ -11,6 +11,10 @@
 --              name's newest job to jobs.name_latest (history.sql)
 --   follow-ups a job that finishes wakes, or cancels, the jobs waiting for it
 --   cleanup    a deleted job takes its events, files and locks with it
+--   wake       each queue with newly queued jobs is sent as a notification
+--              on channel jobs_queued, so that workers LISTENing there claim
+--              at once instead of polling (delivered at commit; duplicates
+--              within a transaction are folded by PostgreSQL)
 -- SECURITY DEFINER: callers may change jobs but must not write the event log,
 -- the ledger, locks or queues directly; the waiting jobs may be another
 -- caller's. Transition tables carry no statistics, so the planner would pair
@@ -64,6 +68,10 @@ BEGIN
         FROM new_rows AS n
         WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
     END IF;
+
+    -- wake
+    PERFORM pg_notify('jobs_queued', q.queue)
+    FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
     RETURN NULL;
 END;
 $$;
@@ -189,6 +197,12 @@ BEGIN
             AND w.waiting
             AND n.status IN ('completed', 'failed', 'cancelled');
     END IF;
+
+    -- wake: scheduled jobs that came due, rescued and resumed jobs, jobs
+    -- whose predecessor completed (a PATCH of a queued job wakes too, which
+    -- costs a worker one empty claim).
+    PERFORM pg_notify('jobs_queued', q.queue)
+    FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
     RETURN NULL;
 END;
 $$;

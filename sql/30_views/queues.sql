@@ -84,6 +84,10 @@ BEGIN
             keep_completed = NEW.keep_completed,
             keep_failed = NEW.keep_failed
         WHERE q.name = OLD.name;
+        -- A resumed queue wakes the workers listening on jobs_queued.
+        IF OLD.paused AND NOT NEW.paused THEN
+            PERFORM pg_notify('jobs_queued', NEW.name);
+        END IF;
         RETURN NEW;
     END IF;
     -- A queue that still has jobs is refused by jobs.queue's own trigger.

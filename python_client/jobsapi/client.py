@@ -1,0 +1,454 @@
+"""jobsapi.Client: the routes of the HTTP API as Python methods.
+
+Built on the `postgrest` package. Every method is one request (iterating
+pages is one per page); every rule is the database's, and a refusal comes
+back as the exception of jobsapi.errors with the server's message.
+
+    client = Client("http://127.0.0.1:3000", token)
+    job = client.submit("resize", {"image": 42}, queue="images")
+    done = client.wait(job.id, timeout=60)
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from postgrest import APIError, SyncPostgrestClient
+from postgrest.types import ReturnMethod
+
+from .errors import JobTimeout, NotFound, Unavailable, make_error
+from .models import (
+    Cleanup,
+    Event,
+    EtlRunRow,
+    Heartbeat,
+    Job,
+    Lock,
+    Pruned,
+    Queue,
+    QueuePage,
+    Stats,
+    WorkerInfo,
+    parse_time,
+)
+
+if TYPE_CHECKING:
+    from .etl import EtlRun
+
+DEFAULT_URL = "http://127.0.0.1:3000"
+
+# Job fields a submit may set (the rest are the database's to fill in).
+SUBMIT_FIELDS = ("queue", "type", "priority", "payload", "meta", "run_at", "expires_at",
+                 "max_attempts", "locks", "after_job_id", "owner", "message")
+
+
+def _drop_none(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v)
+            for k, v in values.items() if v is not None}
+
+
+class Client:
+    """A client for one jobsapi server.
+
+    url defaults to JOBSAPI_URL (else http://127.0.0.1:3000), token to
+    JOBSAPI_TOKEN; without a token requests go as the anonymous role.
+    """
+
+    def __init__(self, url: str | None = None, token: str | None = None, *,
+                 timeout: float = 30.0) -> None:
+        self.url = (url or os.environ.get("JOBSAPI_URL") or DEFAULT_URL).rstrip("/")
+        token = token if token is not None else os.environ.get("JOBSAPI_TOKEN")
+        headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        # The postgrest package drops the HTTP status of an error; a response
+        # hook keeps it per thread so the right exception can be raised.
+        self._last = threading.local()
+        self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
+                                  event_hooks={"response": [self._remember]})
+        self._rest = SyncPostgrestClient(self.url, schema="api", headers=headers,
+                                         http_client=self._http)
+
+    # -- plumbing -----------------------------------------------------------
+
+    def _remember(self, response: httpx.Response) -> None:
+        self._last.status = response.status_code
+
+    def _execute(self, request: Any) -> Any:
+        self._last.status = None
+        try:
+            return request.execute().data
+        except APIError as exc:
+            raise make_error(exc.message, status=getattr(self._last, "status", None),
+                             code=exc.code, details=exc.details, hint=exc.hint) from None
+        except httpx.TransportError as exc:
+            raise Unavailable(f"cannot reach {self.url}: {exc}") from exc
+
+    def _rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self._execute(self._rest.rpc(name, dict(params or {})))
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._http.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- jobs ---------------------------------------------------------------
+
+    def submit(self, name: str, payload: Any = None, **fields: Any) -> Job:
+        """Submit one job and return it as stored.
+
+        fields: queue, type, priority (1-4), meta, run_at (a future time makes
+        it scheduled), expires_at, max_attempts, locks, after_job_id (run
+        after that job completes), owner (admins only), message.
+        """
+        return self.submit_many([{"name": name, "payload": payload, **fields}])[0]
+
+    def submit_many(self, jobs: Iterable[Mapping[str, Any]]) -> list[Job]:
+        """Submit many jobs in one request and one transaction: all or none."""
+        body = [_drop_none(j) for j in jobs]
+        if not body:
+            return []
+        unknown = {k for j in body for k in j} - {"name", *SUBMIT_FIELDS}
+        if unknown:
+            raise TypeError(f"submit got unexpected fields: {', '.join(sorted(unknown))}")
+        rows = self._execute(self._rest.from_("jobs").insert(body, default_to_null=False))
+        return [Job.from_row(r) for r in rows]
+
+    def get(self, job_id: int) -> Job:
+        """One job; NotFound when it does not exist or the caller may not see it."""
+        rows = self._execute(self._rest.from_("jobs").select("*").eq("id", job_id))
+        if not rows:
+            raise NotFound(f"job {job_id} not found", status=404)
+        return Job.from_row(rows[0])
+
+    def _select(self, view: str, filters: Mapping[str, Any], order: str | None,
+                limit: int | None, offset: int | None, select: str = "*") -> Any:
+        query = self._rest.from_(view).select(select)
+        for column, value in filters.items():
+            if value is None:
+                continue
+            if isinstance(value, str) and "." in value and value.split(".", 1)[0] in _OPERATORS:
+                operator, criteria = value.split(".", 1)
+                query = query.filter(column, operator, criteria)
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                query = query.in_(column, list(value))
+            else:
+                query = query.eq(column, value)
+        for term in (order or "").split(","):
+            if term:
+                column, _, rest = term.partition(".")
+                query = query.order(column, desc=rest.startswith("desc"),
+                                    nullsfirst=("nullsfirst" in rest) or
+                                    (False if "nullslast" in rest else None))
+        if limit is not None:
+            query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
+        return self._execute(query)
+
+    def list(self, *, order: str = "id.desc", limit: int | None = 100, offset: int = 0,
+             **filters: Any) -> list[Job]:
+        """Jobs matching the filters, one page.
+
+        Each filter is a column of GET /jobs: a plain value means equal, a
+        list means one of, and a string in PostgREST's syntax is passed as
+        is: list(status="failed"), list(status=["queued", "running"]),
+        list(created_at="gte.2026-11-01"). order is PostgREST's
+        ("priority.desc,id.asc").
+        """
+        rows = self._select("jobs", filters, order, limit, offset)
+        return [Job.from_row(r) for r in rows]
+
+    def iter_jobs(self, *, page_size: int = 500, descending: bool = False,
+                  **filters: Any) -> Iterator[Job]:
+        """Every job matching the filters, fetched a page at a time in id order.
+
+        Pages follow the id (keyset), so jobs submitted or deleted meanwhile
+        neither repeat nor shift a page.
+        """
+        last: int | None = None
+        while True:
+            page_filters = dict(filters)
+            if last is not None:
+                page_filters["id"] = f"{'lt' if descending else 'gt'}.{last}"
+            page = self.list(order="id.desc" if descending else "id.asc", limit=page_size,
+                             **page_filters)
+            yield from page
+            if len(page) < page_size:
+                return
+            last = page[-1].id
+
+    def update(self, job_id: int, **fields: Any) -> Job:
+        """Change fields of a job (PATCH); the database decides which may change."""
+        rows = self._execute(self._rest.from_("jobs").update(_drop_none(fields))
+                             .eq("id", job_id))
+        if not rows:
+            raise NotFound(f"job {job_id} not found", status=404)
+        return Job.from_row(rows[0])
+
+    def cancel(self, job_id: int) -> Job:
+        """Cancel a job: waiting jobs at once, a running one at its next report."""
+        return Job.from_row(self._rpc("cancel_job", {"job_id": job_id}))
+
+    def delete(self, job_id: int) -> Job:
+        """Delete a finished job with its events, files and locks; returns it."""
+        rows = self._execute(self._rest.from_("jobs").delete().eq("id", job_id))
+        if not rows:
+            raise NotFound(f"job {job_id} not found", status=404)
+        return Job.from_row(rows[0])
+
+    def retry(self, job_id: int) -> Job:
+        """Submit a retry of a failed job (or a completed one with errors)."""
+        return Job.from_row(self._rpc("retry_job", {"job_id": job_id}))
+
+    def retry_failed_retries(self, job_id: int) -> list[Job]:
+        """Retry every failed, not yet retried retry in the chain of job_id."""
+        return [Job.from_row(r) for r in self._rpc("retry_failed_retries", {"job_id": job_id})]
+
+    def events(self, job_id: int) -> list[Event]:
+        """The status transitions of a job, oldest first."""
+        rows = self._select("job_events", {"job_id": job_id}, "id.asc", None, None)
+        return [Event.from_row(r) for r in rows]
+
+    def wait(self, job_id: int, timeout: float | None = None, *,
+             on_progress: Callable[[Job], None] | None = None,
+             poll_interval: float = 0.5) -> Job:
+        """Wait until the job finishes and return it.
+
+        on_progress(job) is called whenever its status, progress or message
+        changes. JobTimeout after timeout seconds (None waits for ever).
+        Polls, starting fast and slowing to poll_interval.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        seen: tuple[Any, ...] | None = None
+        delay = 0.01
+        while True:
+            job = self.get(job_id)
+            state = (job.status, job.progress, job.message)
+            if on_progress and state != seen:
+                on_progress(job)
+            seen = state
+            if job.finished:
+                return job
+            if deadline is not None and time.monotonic() >= deadline:
+                raise JobTimeout(f"job {job_id} is still {job.status} after {timeout}s")
+            pause = delay if deadline is None else min(delay, max(0.0, deadline - time.monotonic()))
+            time.sleep(pause)
+            delay = min(delay * 2, poll_interval)
+
+    # -- queues and monitoring ----------------------------------------------
+
+    def queues(self) -> list[Queue]:
+        """Every queue with its settings and its jobs per status."""
+        return [Queue.from_row(r) for r in self._select("queues", {}, "name.asc", None, None)]
+
+    def queue(self, name: str) -> Queue:
+        """One queue; NotFound when no job or setting names it."""
+        rows = self._select("queues", {"name": name}, None, None, None)
+        if not rows:
+            raise NotFound(f"queue {name!r} not found", status=404)
+        return Queue.from_row(rows[0])
+
+    def configure_queue(self, name: str, **settings: Any) -> Queue:
+        """Create a queue with these settings, or change them if it exists.
+
+        settings: paused, max_attempts, backoff_seconds, max_backoff_seconds,
+        keep_completed, keep_failed.
+        """
+        rows = self._execute(self._rest.from_("queues").update(_drop_none(settings))
+                             .eq("name", name))
+        if not rows:
+            rows = self._execute(self._rest.from_("queues")
+                                 .insert({"name": name, **_drop_none(settings)}))
+        return Queue.from_row(rows[0])
+
+    def _set_paused(self, name: str, paused: bool) -> Queue:
+        rows = self._execute(self._rest.from_("queues").update({"paused": paused})
+                             .eq("name", name))
+        if not rows:
+            raise NotFound(f"queue {name!r} not found", status=404)
+        return Queue.from_row(rows[0])
+
+    def pause(self, queue: str) -> Queue:
+        """Stop handing out jobs of a queue (running ones go on)."""
+        return self._set_paused(queue, True)
+
+    def resume(self, queue: str) -> Queue:
+        """Hand out jobs of a paused queue again."""
+        return self._set_paused(queue, False)
+
+    def queue_jobs(self, queue: str, status: str = "failed", page: int = 1,
+                   page_size: int = 10) -> QueuePage:
+        """A queue and one page of its jobs of one status, newest first."""
+        return QueuePage.from_row(self._rpc("queue_jobs", {
+            "queue": queue, "status": status, "page": page, "page_size": page_size}))
+
+    def stats(self) -> Stats:
+        """Jobs per status and workers, as the caller may see them."""
+        return Stats.from_row(self._select("job_stats", {}, None, None, None)[0])
+
+    def workers(self, **filters: Any) -> list[WorkerInfo]:
+        """The workers the database has seen (filters as in list())."""
+        rows = self._select("workers", filters, "name.asc", None, None)
+        return [WorkerInfo.from_row(r) for r in rows]
+
+    def report(self, view: str, *, order: str | None = None, limit: int | None = None,
+               **filters: Any) -> list[dict[str, Any]]:
+        """Rows of a reporting view: daily_job_stats, duration_percentiles,
+        latest_runs, long_running_jobs, queue_depth (filters as in list())."""
+        return self._select(view, filters, order, limit, None)
+
+    # -- locks --------------------------------------------------------------
+
+    def locks(self, **filters: Any) -> list[Lock]:
+        """Named locks held now."""
+        return [Lock.from_row(r) for r in self._select("job_locks", filters, "name.asc",
+                                                       None, None)]
+
+    def acquire_lock(self, name: str, job_id: int | None = None) -> Lock:
+        """Take a named lock for the caller (or for a running job); Conflict if held."""
+        return Lock.from_row(self._rpc("acquire_lock", _drop_none({"name": name,
+                                                                   "job_id": job_id})))
+
+    def release_lock(self, name: str) -> Lock:
+        """Release a lock the caller took; returns it."""
+        return Lock.from_row(self._rpc("release_lock", {"name": name}))
+
+    def clear_lock(self, name: str) -> list[Lock]:
+        """Remove a stale lock whoever holds it (admins); returns what was removed."""
+        rows = self._execute(self._rest.from_("job_locks").delete().eq("name", name))
+        return [Lock.from_row(r) for r in rows]
+
+    @contextmanager
+    def lock(self, name: str) -> Iterator[Lock]:
+        """Hold a named lock for the duration of a with block."""
+        held = self.acquire_lock(name)
+        try:
+            yield held
+        finally:
+            self.release_lock(name)
+
+    # -- housekeeping -------------------------------------------------------
+
+    def cleanup(self, max_age_hours: int = 24) -> Cleanup:
+        """Delete finished jobs that ended more than max_age_hours ago."""
+        return Cleanup.from_row(self._rpc("cleanup_jobs", {"max_age_hours": max_age_hours}))
+
+    def prune(self, batch_size: int = 10000) -> list[Pruned]:
+        """Apply retention and expiry once (at most batch_size jobs)."""
+        return [Pruned.from_row(r) for r in self._rpc("prune_jobs", {"batch_size": batch_size})]
+
+    def reap_expired_leases(self) -> list[Job]:
+        """Put back the running jobs whose worker vanished (claims do this too)."""
+        return [Job.from_row(r) for r in self._rpc("reap_expired_leases")]
+
+    # -- ETL ----------------------------------------------------------------
+
+    def last_success(self, name: str) -> datetime | None:
+        """Start of the newest successful run of name: the watermark to extract from."""
+        return parse_time(self._rpc("last_success", {"name": name}) or None)
+
+    def start_etl_run(self, name: str, source: str | None = None,
+                      destination: str | None = None) -> EtlRunRow:
+        """Record the start of an ETL run (status in_progress)."""
+        rows = self._execute(self._rest.from_("etl_jobs").insert(_drop_none({
+            "name": name, "status": "in_progress", "source": source,
+            "destination": destination})))
+        return EtlRunRow.from_row(rows[0])
+
+    def end_etl_run(self, run_id: int, status: str, *, records_processed: int | None = None,
+                    message: str | None = None) -> EtlRunRow:
+        """Record the end of an ETL run: status success or error."""
+        rows = self._execute(self._rest.from_("etl_jobs").update(_drop_none({
+            "status": status, "records_processed": records_processed, "message": message}))
+            .eq("id", run_id))
+        if not rows:
+            raise NotFound(f"ETL run {run_id} not found", status=404)
+        return EtlRunRow.from_row(rows[0])
+
+    def etl_runs(self, *, order: str = "id.desc", limit: int | None = 100,
+                 **filters: Any) -> list[EtlRunRow]:
+        """ETL runs matching the filters (as in list()), newest first."""
+        return [EtlRunRow.from_row(r)
+                for r in self._select("etl_jobs", filters, order, limit, None)]
+
+    def etl_run(self, name: str, source: str | None = None,
+                destination: str | None = None) -> EtlRun:
+        """Log an ETL run: use as `with client.etl_run(name) as run:`; see jobsapi.etl."""
+        from .etl import EtlRun
+
+        return EtlRun(self, name, source, destination)
+
+    # -- worker routes --------------------------------------------------------
+
+    def claim(self, queues: Iterable[str] | None = None, *, worker: str | None = None,
+              max_jobs: int = 1, lease_seconds: int = 300) -> list[Job]:
+        """Claim up to max_jobs due jobs; each is running under a lease."""
+        params = _drop_none({"queues": list(queues) if queues is not None else None,
+                             "worker": worker, "max_jobs": max_jobs,
+                             "lease_seconds": lease_seconds})
+        return [Job.from_row(r) for r in self._rpc("claim_jobs", params)]
+
+    def heartbeat(self, job_id: int, *, worker: str | None = None,
+                  progress: int | None = None, message: str | None = None,
+                  result: Any = None, lease_seconds: int = 300,
+                  finished_items: Any = None) -> Heartbeat:
+        """Report progress and extend the lease; cancel_requested says stop."""
+        return Heartbeat.from_row(self._rpc("heartbeat", _drop_none({
+            "job_id": job_id, "worker": worker, "progress": progress, "message": message,
+            "result": result, "lease_seconds": lease_seconds,
+            "finished_items": finished_items})))
+
+    def complete(self, job_id: int, result: Any = None, *, worker: str | None = None,
+                 num_success: int | None = None, num_error: int | None = None,
+                 num_ignore: int | None = None, message: str | None = None) -> Job:
+        """Report a held job done with its result and counters."""
+        return Job.from_row(self._rpc("complete_job", _drop_none({
+            "job_id": job_id, "worker": worker, "result": result, "num_success": num_success,
+            "num_error": num_error, "num_ignore": num_ignore, "message": message})))
+
+    def complete_many(self, results: Iterable[Mapping[str, Any]], *,
+                      worker: str | None = None) -> list[Job]:
+        """Complete many jobs in one request: {job_id, result, num_success, ...} each.
+        Jobs not held (any more) are skipped; returns those that ended."""
+        rows = self._rpc("complete_jobs", _drop_none({
+            "results": [_drop_none(r) for r in results], "worker": worker}))
+        return [Job.from_row(r) for r in rows]
+
+    def fail(self, job_id: int, error: str, *, worker: str | None = None,
+             stacktrace: str | None = None, retry: bool = True) -> Job:
+        """Report a failed attempt; it is retried while attempts remain and retry is true."""
+        return Job.from_row(self._rpc("fail_job", _drop_none({
+            "job_id": job_id, "worker": worker, "error": error, "stacktrace": stacktrace,
+            "retry": retry})))
+
+    def fail_many(self, failures: Iterable[Mapping[str, Any]], *,
+                  worker: str | None = None) -> list[Job]:
+        """Fail many attempts in one request: {job_id, error, stacktrace, retry} each."""
+        rows = self._rpc("fail_jobs", _drop_none({
+            "failures": [_drop_none(f) for f in failures], "worker": worker}))
+        return [Job.from_row(r) for r in rows]
+
+    def stop_worker(self, worker: str) -> WorkerInfo:
+        """Mark a worker stopped (a clean shutdown)."""
+        return WorkerInfo.from_row(self._rpc("stop_worker", {"worker": worker}))
+
+
+# PostgREST's filter operators, for filters given in its own syntax.
+_OPERATORS = frozenset({
+    "eq", "neq", "gt", "gte", "lt", "lte", "like", "ilike", "match", "imatch", "in", "is",
+    "isdistinct", "fts", "plfts", "phfts", "wfts", "cs", "cd", "ov", "sl", "sr", "nxr",
+    "nxl", "adj", "not", "or", "and", "all", "any",
+})

@@ -1,0 +1,232 @@
+"""Typed rows of the jobsapi routes.
+
+Each class mirrors one view or function answer; the database's COMMENT ON
+text (the OpenAPI description at GET /) is the reference for every field.
+Timestamps become aware datetimes; unknown keys (a newer server, an embedded
+resource) are kept in `extra` rather than dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+FINISHED = frozenset({"completed", "failed", "cancelled"})
+
+R = TypeVar("R", bound="Row")
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A PostgREST timestamp (ISO 8601) as an aware datetime; None stays None."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+@dataclass
+class Row:
+    """Base of the typed rows: build one from a JSON object."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ()
+    extra: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_row(cls: type[R], row: dict[str, Any]) -> R:
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
+        known = {k: (parse_time(v) if k in cls.TIMES else v)
+                 for k, v in row.items() if k in names}
+        extra = {k: v for k, v in row.items() if k not in names}
+        return cls(**known, extra=extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready values (timestamps in ISO 8601)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name == "extra":
+                continue
+            value = getattr(self, f.name)
+            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+        out.update(self.extra)
+        return out
+
+
+@dataclass
+class Job(Row):
+    """A job (GET /jobs)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("run_at", "created_at", "started_at", "ended_at",
+                                        "expires_at", "lease_expires_at")
+    id: int = 0
+    queue: str = "default"
+    name: str = ""
+    type: str = "job"
+    status: str = "queued"
+    priority: int = 2
+    payload: Any = None
+    meta: dict[str, Any] | None = None
+    run_at: datetime | None = None
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+    expires_at: datetime | None = None
+    attempts: int = 0
+    max_attempts: int | None = None
+    progress: int | None = None
+    message: str | None = None
+    result: Any = None
+    error: str | None = None
+    stacktrace: str | None = None
+    errors: list[dict[str, Any]] | None = None
+    num_success: int | None = None
+    num_error: int | None = None
+    num_ignore: int | None = None
+    owner: str | None = None
+    worker: str | None = None
+    lease_expires_at: datetime | None = None
+    locks: list[str] | None = None
+    finished_items: list[Any] | None = None
+    retry_of: int | None = None
+    root_job_id: int | None = None
+    after_job_id: int | None = None
+    next_job_id: int | None = None
+    waiting: bool | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once the job is completed, failed or cancelled."""
+        return self.status in FINISHED
+
+
+@dataclass
+class Event(Row):
+    """A status transition of a job (GET /job_events)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("happened_at",)
+    id: int = 0
+    job_id: int = 0
+    from_status: str | None = None
+    to_status: str = ""
+    happened_at: datetime | None = None
+    actor: str | None = None
+    message: str | None = None
+
+
+@dataclass
+class Queue(Row):
+    """A queue, its settings and its jobs per status (GET /queues)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("created_at",)
+    name: str = ""
+    paused: bool = False
+    max_attempts: int | None = None
+    backoff_seconds: int | None = None
+    max_backoff_seconds: int | None = None
+    keep_completed: int | None = None
+    keep_failed: int | None = None
+    created_at: datetime | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class QueuePage(Row):
+    """A queue and one page of its jobs of one status (rpc/queue_jobs)."""
+
+    name: str = ""
+    paused: bool = False
+    counts: dict[str, int] = field(default_factory=dict)
+    jobs: list[Job] = field(default_factory=list)
+    pagination: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> QueuePage:
+        page = super().from_row(row)
+        page.jobs = [Job.from_row(j) for j in row.get("jobs") or []]
+        return page
+
+
+@dataclass
+class Stats(Row):
+    """Jobs per status and workers (GET /job_stats)."""
+
+    total_jobs: int = 0
+    scheduled: int = 0
+    queued: int = 0
+    running: int = 0
+    completed: int = 0
+    failed: int = 0
+    cancelling: int = 0
+    cancelled: int = 0
+    active_workers: int = 0
+    total_workers: int = 0
+
+
+@dataclass
+class Lock(Row):
+    """A named lock held now (GET /job_locks)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("acquired_at",)
+    name: str = ""
+    job_id: int | None = None
+    worker: str | None = None
+    acquired_at: datetime | None = None
+
+
+@dataclass
+class WorkerInfo(Row):
+    """A worker the database has seen (GET /workers)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("first_seen", "last_seen", "stopped_at")
+    name: str = ""
+    queues: list[str] | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    stopped_at: datetime | None = None
+    active: bool = False
+    running_jobs: int = 0
+
+
+@dataclass
+class Heartbeat(Row):
+    """The answer to a heartbeat: cancel_requested means stop now."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("lease_expires_at",)
+    job_id: int = 0
+    status: str = ""
+    cancel_requested: bool = False
+    lease_expires_at: datetime | None = None
+
+
+@dataclass
+class Cleanup(Row):
+    """What cleanup_jobs deleted."""
+
+    cleaned_jobs: int = 0
+    freed_space_mb: float = 0.0
+    message: str = ""
+
+
+@dataclass
+class Pruned(Row):
+    """One line of prune_jobs: jobs deleted in a queue for a reason."""
+
+    queue: str = ""
+    reason: str = ""
+    deleted: int = 0
+
+
+@dataclass
+class EtlRunRow(Row):
+    """A run of an ETL script (GET /etl_jobs)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("start_date", "end_date")
+    id: int = 0
+    name: str = ""
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    message: str | None = None
+    status: str = ""
+    records_processed: int | None = None
+    source: str | None = None
+    destination: str | None = None
