@@ -1,0 +1,374 @@
+"""jobsapi.Worker: claim jobs, run a handler on each, report the outcome.
+
+    def resize(run: JobRun) -> dict:
+        for i, image in enumerate(run.payload["images"]):
+            ...
+            run.progress(100 * (i + 1) // len(run.payload["images"]), f"{image} done")
+            run.count(success=1)
+        return {"resized": len(run.payload["images"])}
+
+    Worker(client, ["images"], resize, concurrency=4).run()
+
+- The return value becomes the job's result; counters come from run.count().
+- An exception fails the attempt with its text and traceback; the database
+  retries it while attempts remain (raise PermanentFailure to stop retries).
+- Progress and messages go out with heartbeats, which also extend the
+  lease. A cancel arrives with a heartbeat: run.cancelled turns true and
+  run.progress() / run.check_cancelled() raise JobCancelled.
+- SIGINT or SIGTERM: no new claims, in-flight jobs finish and are reported,
+  the worker marks itself stopped. A second signal exits at once; a killed
+  worker's jobs go back to their queue when their lease runs out.
+- Claims and reports are batched: one claim asks for every free slot, and
+  outcomes that finish together go out in one complete_jobs / fail_jobs.
+- Given a connection string, the worker LISTENs on jobs_queued and claims as
+  soon as a job is queued; a Client (HTTP) polls every poll_interval.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue as queue_module
+import signal
+import socket
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import Any
+
+from .client import Client
+from .errors import Conflict, InvalidInput, JobsApiError, NotFound
+from .models import Job
+from .worker_backends import Backend, backend_for
+
+log = logging.getLogger("jobsapi.worker")
+
+
+class JobCancelled(Exception):
+    """Raised inside a handler whose job was cancelled: stop the work."""
+
+
+class PermanentFailure(Exception):
+    """Raise from a handler to fail the job for good, without retries."""
+
+
+class JobRun:
+    """What a handler receives: the claimed job and the means to report on it."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.counters = {"num_success": 0, "num_error": 0, "num_ignore": 0}
+        self._progress: int | None = None
+        self._message: str | None = None
+        self._dirty = False
+        self._cancelled = threading.Event()
+        self._lock = threading.Lock()
+
+    @property
+    def id(self) -> int:
+        return self.job.id
+
+    @property
+    def name(self) -> str:
+        return self.job.name
+
+    @property
+    def queue(self) -> str:
+        return self.job.queue
+
+    @property
+    def payload(self) -> Any:
+        return self.job.payload
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return self.job.meta or {}
+
+    @property
+    def attempts(self) -> int:
+        """Attempts started so far, this one included."""
+        return self.job.attempts
+
+    @property
+    def cancelled(self) -> bool:
+        """True once a cancel of this job was asked (or the worker lost it)."""
+        return self._cancelled.is_set()
+
+    def check_cancelled(self) -> None:
+        """Raise JobCancelled when the job was cancelled."""
+        if self.cancelled:
+            raise JobCancelled(f"job {self.id} was cancelled")
+
+    def progress(self, percent: int | None = None, message: str | None = None) -> None:
+        """Report progress (0-100) and/or a message; sent with the next heartbeat,
+        which comes soon. Raises JobCancelled when the job was cancelled."""
+        self.check_cancelled()
+        with self._lock:
+            if percent is not None:
+                self._progress = max(0, min(100, int(percent)))
+            if message is not None:
+                self._message = message
+            self._dirty = True
+
+    def count(self, success: int = 0, error: int = 0, ignore: int = 0) -> None:
+        """Add to the records processed, failed and ignored; reported on completion."""
+        with self._lock:
+            self.counters["num_success"] += success
+            self.counters["num_error"] += error
+            self.counters["num_ignore"] += ignore
+
+    def _take_report(self) -> tuple[int | None, str | None]:
+        with self._lock:
+            self._dirty = False
+            return self._progress, self._message
+
+
+Handler = Callable[[JobRun], Any]
+
+
+class Worker:
+    """Runs handler(run) for each job claimed from queues, concurrency at a time.
+
+    source: a Client (HTTP) or a PostgreSQL connection string (LISTEN/NOTIFY;
+    its role must be allowed to claim, e.g. a member of jobs_admin).
+    queues: names, or None for every queue the caller may claim from.
+    lease_seconds: how long a job stays held without a heartbeat; a killed
+    worker's jobs are back in their queue after at most this long.
+    """
+
+    def __init__(self, source: Client | str | Backend, queues: Sequence[str] | str | None,
+                 handler: Handler, concurrency: int = 1, *, name: str | None = None,
+                 lease_seconds: int = 60, heartbeat_interval: float | None = None,
+                 poll_interval: float = 1.0, report_interval: float = 0.2) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.backend = backend_for(source)
+        self.queues = [queues] if isinstance(queues, str) else (
+            list(queues) if queues is not None else None)
+        self.handler = handler
+        self.concurrency = concurrency
+        self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.lease_seconds = lease_seconds
+        self.heartbeat_interval = heartbeat_interval or min(lease_seconds / 3, 5.0)
+        self.poll_interval = poll_interval
+        self.report_interval = report_interval
+        self.processed = 0
+        self._stop = threading.Event()
+        self._halt = threading.Event()
+        self._wake = threading.Event()
+        self._inbox: queue_module.Queue[JobRun | None] = queue_module.Queue()
+        self._outbox: list[tuple[str, dict[str, Any]]] = []
+        self._running: dict[int, JobRun] = {}
+        self._sent: dict[int, float] = {}
+        self._lock = threading.Lock()
+        self._signals = 0
+
+    # -- control ------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop claiming; run() returns once in-flight jobs are reported."""
+        self._stop.set()
+        self._wake.set()
+
+    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
+        self._signals += 1
+        if self._signals > 1:
+            raise KeyboardInterrupt
+        log.info("%s: finishing %d running job(s), then stopping (again to quit now)",
+                 signal.Signals(signum).name, len(self._running))
+        self.stop()
+
+    def run(self, *, install_signal_handlers: bool = True) -> None:
+        """Work until stop() or SIGINT/SIGTERM; then finish in-flight jobs."""
+        previous = {}
+        if install_signal_handlers and threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                previous[sig] = signal.signal(sig, self._on_signal)
+        threads = [threading.Thread(target=self._work, name=f"jobsapi-run-{i}", daemon=True)
+                   for i in range(self.concurrency)]
+        threads.append(threading.Thread(target=self._beat, name="jobsapi-heartbeat",
+                                        daemon=True))
+        if self.backend.can_listen:
+            threads.append(threading.Thread(target=self.backend.listen, name="jobsapi-listen",
+                                            args=(self._on_queue, self._halt), daemon=True))
+        for thread in threads:
+            thread.start()
+        try:
+            log.info("worker %s on %s, concurrency %d", self.name,
+                     ",".join(self.queues) if self.queues else "every queue", self.concurrency)
+            self._loop()
+            self._drain()
+            self._try(self.backend.stop_worker, self.name)
+        finally:
+            self._halt.set()
+            for _ in range(self.concurrency):
+                self._inbox.put(None)
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.backend.close()
+
+    # -- the main loop ------------------------------------------------------
+
+    def _on_queue(self, queue: str) -> None:
+        if not queue or self.queues is None or queue in self.queues:
+            self._wake.set()
+
+    def _loop(self) -> None:
+        backoff = 0.0
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self._flush()
+                free = self.concurrency - len(self._running)
+                if free > 0:
+                    for job in self.backend.claim(self.queues, self.name, free,
+                                                  self.lease_seconds):
+                        self._start(job)
+                backoff = 0.0
+            except JobsApiError as exc:
+                if exc.status in (401, 403, 404) or exc.status == 400:
+                    raise
+                backoff = min(max(backoff * 2, 0.5), 30.0)
+                log.warning("%s; trying again in %.1fs", exc, backoff)
+                self._stop.wait(backoff)
+                continue
+            self._wake.wait(self.poll_interval)
+
+    def _drain(self) -> None:
+        """After a stop: wait for running jobs, reporting as they finish."""
+        while True:
+            with self._lock:
+                busy = bool(self._running)
+            try:
+                self._flush()
+            except JobsApiError as exc:
+                log.warning("could not report outcomes (%s); trying again", exc)
+                time.sleep(0.5)
+            if not busy and not self._outbox:
+                return
+            self._wake.wait(0.5)
+            self._wake.clear()
+
+    def _start(self, job: Job) -> None:
+        run = JobRun(job)
+        with self._lock:
+            self._running[job.id] = run
+            self._sent[job.id] = time.monotonic()
+        self._inbox.put(run)
+
+    # -- running handlers -----------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            run = self._inbox.get()
+            if run is None:
+                return
+            outcome = self._execute(run)
+            with self._lock:
+                del self._running[run.id]
+                self._sent.pop(run.id, None)
+                if outcome is not None:
+                    self._outbox.append(outcome)
+                self.processed += 1
+            self._wake.set()
+
+    def _execute(self, run: JobRun) -> tuple[str, dict[str, Any]] | None:
+        try:
+            value = self.handler(run)
+            json.dumps(value)
+        except JobCancelled:
+            return None
+        except Exception as exc:  # the handler's failure is the job's
+            if run.cancelled:
+                return None
+            report = {"job_id": run.id, "error": f"{type(exc).__name__}: {exc}",
+                      "stacktrace": traceback.format_exc()}
+            if isinstance(exc, PermanentFailure):
+                report["retry"] = False
+            return ("fail", report)
+        if run.cancelled:
+            return None
+        progress, message = run._take_report()
+        report = {"job_id": run.id, "result": value, **run.counters}
+        if message is not None:
+            report["message"] = message
+        return ("complete", report)
+
+    def _flush(self) -> None:
+        """Send finished outcomes: one complete_jobs and one fail_jobs call."""
+        with self._lock:
+            outbox, self._outbox = self._outbox, []
+        if not outbox:
+            return
+        completes = [r for kind, r in outbox if kind == "complete"]
+        fails = [r for kind, r in outbox if kind == "fail"]
+        try:
+            if completes:
+                self._complete(completes)
+                completes = []
+            if fails:
+                self.backend.fail_many(fails, self.name)
+        except JobsApiError:
+            # Keep what was not sent; the leases hold the jobs meanwhile.
+            with self._lock:
+                self._outbox[:0] = [("complete", r) for r in completes] + [
+                    ("fail", r) for r in fails]
+            raise
+
+    def _complete(self, completes: list[dict[str, Any]]) -> None:
+        try:
+            self.backend.complete_many(completes, self.name)
+        except InvalidInput:
+            if len(completes) == 1:
+                raise
+            # One bad report must not hold back the others: send them one by
+            # one, and fail the job whose result the database refuses.
+            for report in completes:
+                try:
+                    self.backend.complete_many([report], self.name)
+                except InvalidInput as exc:
+                    self.backend.fail_many([{
+                        "job_id": report["job_id"], "retry": False,
+                        "error": f"the result was refused: {exc}"}], self.name)
+
+    # -- heartbeats -----------------------------------------------------------
+
+    def _beat(self) -> None:
+        while not self._halt.wait(min(self.report_interval, self.heartbeat_interval)):
+            now = time.monotonic()
+            with self._lock:
+                due = [(run, self._sent.get(run.id, now)) for run in self._running.values()]
+            for run, sent in due:
+                if run.cancelled:
+                    continue
+                if not (run._dirty and now - sent >= self.report_interval) and \
+                        now - sent < self.heartbeat_interval:
+                    continue
+                progress, message = run._take_report()
+                with self._lock:
+                    if run.id in self._sent:
+                        self._sent[run.id] = now
+                try:
+                    reply = self.backend.heartbeat(run.id, self.name, progress, message,
+                                                   self.lease_seconds)
+                except (NotFound, Conflict) as exc:
+                    # No longer ours (the lease ran out and it was taken back).
+                    log.warning("job %s: %s; stopping it", run.id, exc)
+                    run._cancelled.set()
+                    continue
+                except JobsApiError as exc:
+                    log.warning("heartbeat of job %s failed: %s", run.id, exc)
+                    continue
+                if reply.cancel_requested:
+                    log.info("job %s was cancelled", run.id)
+                    run._cancelled.set()
+
+    def _try(self, func: Callable[..., Any], *args: Any) -> None:
+        try:
+            func(*args)
+        except JobsApiError as exc:
+            log.warning("%s failed: %s", getattr(func, "__name__", func), exc)

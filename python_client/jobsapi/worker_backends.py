@@ -1,0 +1,188 @@
+"""How a Worker talks to jobsapi: over HTTP (a Client) or straight to
+PostgreSQL (a connection string). Both call the same database functions
+(claim_jobs, heartbeat, complete_jobs, fail_jobs, stop_worker); only the
+database connection can LISTEN for new jobs instead of polling.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from .client import Client
+from .errors import Unavailable, from_psycopg
+from .models import Heartbeat, Job
+
+log = logging.getLogger("jobsapi.worker")
+
+# The channel the database notifies with a queue name when jobs become due
+# there (sql/20_internals/after_statement.sql).
+CHANNEL = "jobs_queued"
+
+
+class Backend(Protocol):
+    """What a Worker needs from the API."""
+
+    can_listen: bool
+
+    def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
+              lease_seconds: int) -> list[Job]: ...
+
+    def heartbeat(self, job_id: int, worker: str, progress: int | None,
+                  message: str | None, lease_seconds: int) -> Heartbeat: ...
+
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]: ...
+
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]: ...
+
+    def stop_worker(self, worker: str) -> None: ...
+
+    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class HttpBackend:
+    """The worker routes through a Client; polls for new jobs."""
+
+    can_listen = False
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
+              lease_seconds: int) -> list[Job]:
+        return self.client.claim(queues, worker=worker, max_jobs=max_jobs,
+                                 lease_seconds=lease_seconds)
+
+    def heartbeat(self, job_id: int, worker: str, progress: int | None,
+                  message: str | None, lease_seconds: int) -> Heartbeat:
+        return self.client.heartbeat(job_id, worker=worker, progress=progress,
+                                     message=message, lease_seconds=lease_seconds)
+
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
+        return self.client.complete_many(results, worker=worker)
+
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
+        return self.client.fail_many(failures, worker=worker)
+
+    def stop_worker(self, worker: str) -> None:
+        self.client.stop_worker(worker)
+
+    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
+        raise NotImplementedError("an HTTP worker polls")
+
+    def close(self) -> None:
+        pass
+
+
+class SqlBackend:
+    """The same functions over psycopg: one connection per thread, autocommit.
+
+    The connection's role must be allowed to claim: a member of jobs_admin
+    (or a superuser). Errors become the exceptions of jobsapi.errors.
+    """
+
+    can_listen = True
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self._local = threading.local()
+        self._all: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+
+    def _conn(self) -> psycopg.Connection[Any]:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            try:
+                conn = psycopg.connect(self.dsn, autocommit=True, row_factory=dict_row)
+            except psycopg.OperationalError as exc:
+                raise Unavailable(f"cannot connect to the database: {exc}") from exc
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _rows(self, query: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        try:
+            return self._conn().execute(query, params).fetchall()
+        except psycopg.OperationalError as exc:
+            self._local.conn = None
+            raise Unavailable(f"lost the database connection: {exc}") from exc
+        except psycopg.Error as exc:
+            raise from_psycopg(exc) from None
+
+    def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
+              lease_seconds: int) -> list[Job]:
+        rows = self._rows("SELECT * FROM api.claim_jobs(%s::text[], %s, %s, %s)",
+                          (list(queues) if queues is not None else None, worker, max_jobs,
+                           lease_seconds))
+        return [Job.from_row(r) for r in rows]
+
+    def heartbeat(self, job_id: int, worker: str, progress: int | None,
+                  message: str | None, lease_seconds: int) -> Heartbeat:
+        rows = self._rows(
+            "SELECT * FROM api.heartbeat(job_id => %s, worker => %s, progress => %s,"
+            " message => %s, lease_seconds => %s)",
+            (job_id, worker, progress, message, lease_seconds))
+        return Heartbeat.from_row(rows[0])
+
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
+        rows = self._rows("SELECT * FROM api.complete_jobs(%s, %s)",
+                          (Jsonb(results, dumps=_dumps), worker))
+        return [Job.from_row(r) for r in rows]
+
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
+        rows = self._rows("SELECT * FROM api.fail_jobs(%s, %s)",
+                          (Jsonb(failures, dumps=_dumps), worker))
+        return [Job.from_row(r) for r in rows]
+
+    def stop_worker(self, worker: str) -> None:
+        self._rows("SELECT * FROM api.stop_worker(%s)", (worker,))
+
+    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
+        """LISTEN until stop is set, calling on_queue(name) per notification.
+
+        A lost connection is opened again; meanwhile the worker's polling
+        keeps it going.
+        """
+        while not stop.is_set():
+            try:
+                with psycopg.connect(self.dsn, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    # Anything queued while not listening is found by a claim.
+                    on_queue("")
+                    while not stop.is_set():
+                        for note in conn.notifies(timeout=0.5):
+                            on_queue(note.payload)
+            except psycopg.Error as exc:
+                log.warning("LISTEN connection lost (%s); reconnecting", exc)
+                stop.wait(1.0)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, default=str)
+
+
+def backend_for(source: Client | str | Backend) -> Backend:
+    """A Client means HTTP, a string a PostgreSQL connection string."""
+    if isinstance(source, Client):
+        return HttpBackend(source)
+    if isinstance(source, str):
+        return SqlBackend(source)
+    if hasattr(source, "claim"):
+        return source
+    raise TypeError(f"a Worker needs a Client or a connection string, not {source!r}")
