@@ -1,4 +1,6 @@
-"""The `jobsapi` command."""
+"""The `jobsapi` command: the local stack (up, down, migrate, token) and the
+jobs of a running server (submit, list, show, cancel, retry, stats, queues,
+pause, resume, watch, worker)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,8 @@ import argparse
 import os
 import sys
 
-from .errors import SetupError
+from . import cli_jobs, cli_output
+from .errors import JobsApiError, SetupError
 from .migrate import deploy, set_authenticator_password
 from .stack import Stack, jwt_secret
 from .tokens import ROLES, make_token
@@ -18,9 +21,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     token = make_token(jwt_secret(), "jobs_admin", "admin", ttl_seconds=args.ttl)
     print(f"jobsapi is up at {url}")
     print(f"database: {stack.database_url() if stack.external_database else 'private cluster in ' + str(stack.state_dir / 'pgdata')}")
-    print("admin token:")
-    print(token)
-    print(f'try: curl -H "Authorization: Bearer $TOKEN" {url}/jobs')
+    print("admin token (for the jobsapi command and the Python client):")
+    print(f"export JOBSAPI_URL={url}")
+    print(f"export JOBSAPI_TOKEN={token}")
+    print(f'try: curl -H "Authorization: Bearer $JOBSAPI_TOKEN" {url}/jobs')
     return 0
 
 
@@ -54,8 +58,16 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jobsapi", description=__doc__)
+    parser = argparse.ArgumentParser(prog="jobsapi", description=__doc__,
+                                     epilog=cli_output.EXIT_CODES_HELP,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--url", default=os.environ.get("JOBSAPI_URL"),
+                        help="API URL (default: JOBSAPI_URL, else http://127.0.0.1:3000)")
+    common.add_argument("--token", default=os.environ.get("JOBSAPI_TOKEN"),
+                        help="JWT (default: JOBSAPI_TOKEN)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
     up = sub.add_parser("up", help="start the local stack (cluster, migrations, PostgREST)")
     up.add_argument("--ttl", type=int, default=24 * 3600, help="admin token lifetime, seconds")
@@ -74,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--queues", help="worker tokens: the queues it may claim from, "
                                         "comma-separated ('*' for every queue)")
     token.set_defaults(func=cmd_token)
+
+    cli_jobs.add_parsers(sub, common)
     return parser
 
 
@@ -83,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except SetupError as exc:
         print(f"jobsapi: {exc}", file=sys.stderr)
-        return 2
+        return cli_output.USAGE
+    except JobsApiError as exc:
+        print(f"jobsapi: {exc}", file=sys.stderr)
+        return cli_output.exit_code(exc)
 
 
 if __name__ == "__main__":
