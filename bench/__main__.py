@@ -1,6 +1,6 @@
 """python -m bench: measure the ceilings, then every figure, and print them with their ratios.
 
---only picks parts (default: all of them): enqueue, claim, profile, scale, prune.
+--only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from .report import (Figure, ceilings_table, figures_table, prune_table, referen
 from .scale import SIZES, build_large, measure_scale
 from .settings import CLIENTS
 from .stack import BenchStack, running_stack
+from .worker import latency_table, measure_worker, throughput_table
 from .wrk import INSTALL_HINT
 
 CLAIM_RUNS: list[tuple[Transport, int, int]] = [
@@ -34,7 +35,7 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-PARTS = ("enqueue", "claim", "profile", "scale", "prune")
+PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -69,6 +70,13 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         ]
     if parts & {"enqueue", "claim"}:
         sections.append(section("Reference figures (published, another machine)", reference_table()))
+    if "worker" in parts:
+        _progress("the Python Worker: submit→start latency, then jobs/s ...")
+        latencies, worker_runs = measure_worker(stack)
+        sections += [
+            section("The Python Worker: submit → start latency", latency_table(latencies)),
+            section("The Python Worker: jobs per second", throughput_table(worker_runs)),
+        ]
     built: tuple[int, float] | None = None
     if "scale" in parts:
         _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")

@@ -138,12 +138,17 @@ class Worker:
     queues: names, or None for every queue the caller may claim from.
     lease_seconds: how long a job stays held without a heartbeat; a killed
     worker's jobs are back in their queue after at most this long.
+    batch_size: the most jobs one claim asks for (default: concurrency). A
+    larger batch holds the extra jobs ready for the next free handler:
+    fewer round trips for many short jobs, at the price of jobs waiting
+    here that another worker could have started.
     """
 
     def __init__(self, source: Client | str | Backend, queues: Sequence[str] | str | None,
                  handler: Handler, concurrency: int = 1, *, name: str | None = None,
                  lease_seconds: int = 60, heartbeat_interval: float | None = None,
-                 poll_interval: float = 1.0, report_interval: float = 0.2) -> None:
+                 poll_interval: float = 1.0, report_interval: float = 0.2,
+                 batch_size: int | None = None) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.backend = backend_for(source)
@@ -151,6 +156,7 @@ class Worker:
             list(queues) if queues is not None else None)
         self.handler = handler
         self.concurrency = concurrency
+        self.batch_size = max(concurrency, batch_size or concurrency)
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_seconds = lease_seconds
         self.heartbeat_interval = heartbeat_interval or min(lease_seconds / 3, 5.0)
@@ -223,7 +229,7 @@ class Worker:
             self._wake.clear()
             try:
                 self._flush()
-                free = self.concurrency - len(self._running)
+                free = self.batch_size - len(self._running)
                 if free > 0:
                     for job in self.backend.claim(self.queues, self.name, free,
                                                   self.lease_seconds):
@@ -267,7 +273,8 @@ class Worker:
             run = self._inbox.get()
             if run is None:
                 return
-            outcome = self._execute(run)
+            # A job held ready may have been cancelled before its turn.
+            outcome = None if run.cancelled else self._execute(run)
             with self._lock:
                 del self._running[run.id]
                 self._sent.pop(run.id, None)
