@@ -8,14 +8,14 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
 import psycopg
 import pytest
 
-from conftest import Api  # the client of conftest's api fixture
+from conftest import Api, MakeClient  # conftest's fixtures
 from jobsapi import (
     Client,
     Conflict,
@@ -36,24 +36,7 @@ PRIORITY_MESSAGE = "Priority must be between 1 (low) and 4 (urgent)"
 WORKER = "w1"
 LATER = datetime(2999, 1, 1, tzinfo=timezone.utc)
 
-MakeClient = Callable[..., Client]
-
-
 # --- fixtures and helpers ----------------------------------------------------------
-
-@pytest.fixture
-def make_client(api: Api) -> Iterator[MakeClient]:
-    """Clients of the test server with a token of that role and sub (closed at the end)."""
-    made: list[Client] = []
-
-    def _make(role: str = "jobs_admin", sub: str = "admin", **claims: Any) -> Client:
-        made.append(Client(api.url, api.token(role, sub, **claims)))
-        return made[-1]
-
-    yield _make
-    for client in made:
-        client.close()
-
 
 @pytest.fixture
 def client(make_client: MakeClient) -> Client:
