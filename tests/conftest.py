@@ -19,6 +19,7 @@ from pytest_postgresql import factories
 from pytest_postgresql.executors import NoopExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
+from jobsapi.client import Client
 from jobsapi.cluster import Cluster, free_port
 from jobsapi.migrate import deploy
 from jobsapi.paths import STATE_DIR
@@ -177,3 +178,22 @@ def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Ite
                " RESTART IDENTITY")
     yield client
     client.client.close()
+
+
+# --- the Python client (jobsapi.Client) over the same server.
+
+MakeClient = Callable[..., Client]
+
+
+@pytest.fixture
+def make_client(api: Api) -> Iterator[MakeClient]:
+    """Clients of the test server with a token of that role, sub and claims (closed at the end)."""
+    made: list[Client] = []
+
+    def _make(role: str = "jobs_admin", sub: str = "admin", **claims: object) -> Client:
+        made.append(Client(api.url, api.token(role, sub, **claims)))
+        return made[-1]
+
+    yield _make
+    for client in made:
+        client.close()
