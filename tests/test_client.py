@@ -316,8 +316,6 @@ def test_update_of_the_status_by_a_user_is_forbidden(alice: Client) -> None:
     assert alice.get(job.id).status == "queued"
 
 
-@pytest.mark.xfail(strict=True, reason="update() with no field sends PATCH {}, which "
-                   "matches no row, and reports NotFound for an existing job")
 def test_update_without_fields_returns_the_job_unchanged(client: Client) -> None:
     job = client.submit("tune", message="keep")
     assert client.update(job.id) == job
@@ -531,14 +529,10 @@ def test_configure_queue_creates_then_changes_only_the_given_settings(client: Cl
     assert client.queue("reports") == changed
 
 
-@pytest.mark.xfail(strict=True, reason="configure_queue() answers the row the INSERT "
-                   "trigger returns, whose counts are null, for a queue it creates")
 def test_configure_queue_answers_a_new_queue_with_its_counts(client: Client) -> None:
     assert client.configure_queue("fresh", keep_failed=3).counts == ZERO
 
 
-@pytest.mark.xfail(strict=True, reason="configure_queue() without settings sends an empty "
-                   "PATCH, matches nothing and then INSERTs: a duplicate key, 409")
 def test_configure_queue_without_settings_answers_an_existing_queue(client: Client) -> None:
     client.submit("a", queue="existing")
     assert client.configure_queue("existing").name == "existing"
@@ -553,8 +547,6 @@ def test_a_paused_queue_hands_out_nothing_until_resumed(client: Client, worker: 
     assert ids(worker.claim(["mail"], worker=WORKER)) == [job.id]
 
 
-@pytest.mark.xfail(strict=True, reason="pause() answers the row the UPDATE trigger of "
-                   "api.queues returns, whose counts are those from before the change")
 def test_pause_answers_the_counts_after_the_pause(client: Client) -> None:
     client.submit("held", queue="mail")
     assert client.pause("mail").counts == {**ZERO, "paused": 1}
@@ -705,8 +697,6 @@ def test_lock_holds_for_the_with_block_and_releases_at_its_end(alice: Client,
     assert bob.acquire_lock("report").worker == "bob"
 
 
-@pytest.mark.xfail(strict=True, reason="lock() releases in a finally: when the release "
-                   "fails, its NotFound replaces the exception of the with block")
 def test_lock_keeps_the_blocks_exception_when_the_release_fails(alice: Client,
                                                                 client: Client) -> None:
     with pytest.raises(ValueError, match="mid-way"):
@@ -950,8 +940,6 @@ def test_an_unreachable_server_is_unavailable() -> None:
         refused.submit("x")                                # nothing listens any more
 
 
-@pytest.mark.xfail(strict=True, reason="the postgrest package retries a GET that failed "
-                   "at the network level 3 times, sleeping 1+2+4 s, before Unavailable")
 def test_an_unreachable_server_is_tried_once_for_a_read(monkeypatch: pytest.MonkeyPatch,
                                                         ) -> None:
     """Each method is one request: a read is not sent again when the connection fails."""

@@ -123,10 +123,10 @@ def test_a_run_is_a_job_of_type_etl(client: Client) -> None:
 
 
 def test_a_run_the_database_refuses_to_start_never_runs_its_block(client: Client) -> None:
-    """Without source and destination the server refuses; the block is not entered."""
+    """A run without a source is refused by the server; the block is not entered."""
     entered = []
     with pytest.raises(InvalidInput) as refused:
-        with client.etl_run(NAME) as run:
+        with client.etl_run(NAME, None, DESTINATION) as run:  # type: ignore[arg-type]
             entered.append(run)
     assert refused.value.message == "an ETL run needs a source and a destination"
     assert entered == []

@@ -11,6 +11,7 @@ back as the exception of jobsapi.errors with the server's message.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -23,7 +24,7 @@ import httpx
 from postgrest import APIError, SyncPostgrestClient
 from postgrest.types import ReturnMethod
 
-from .errors import JobTimeout, NotFound, Unavailable, make_error
+from .errors import JobsApiError, JobTimeout, NotFound, Unavailable, make_error
 from .models import (
     Cleanup,
     Event,
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from .etl import EtlRun
 
 DEFAULT_URL = "http://127.0.0.1:3000"
+
+log = logging.getLogger(__name__)
 
 # Job fields a submit may set (the rest are the database's to fill in).
 SUBMIT_FIELDS = ("queue", "type", "priority", "payload", "meta", "run_at", "expires_at",
@@ -73,8 +76,10 @@ class Client:
         self._last = threading.local()
         self._http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout,
                                   event_hooks={"response": [self._remember]})
+        # No retries inside the postgrest package: one call is one request,
+        # and wait() keeps to its timeout.
         self._rest = SyncPostgrestClient(self.url, schema="api", headers=headers,
-                                         http_client=self._http)
+                                         http_client=self._http, retry_enabled=False)
 
     # -- plumbing -----------------------------------------------------------
 
@@ -191,9 +196,12 @@ class Client:
             last = page[-1].id
 
     def update(self, job_id: int, **fields: Any) -> Job:
-        """Change fields of a job (PATCH); the database decides which may change."""
-        rows = self._execute(self._rest.from_("jobs").update(_drop_none(fields))
-                             .eq("id", job_id))
+        """Change fields of a job (PATCH); None sets a field to null. The
+        database decides which fields may change."""
+        if not fields:
+            return self.get(job_id)
+        body = {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items()}
+        rows = self._execute(self._rest.from_("jobs").update(body).eq("id", job_id))
         if not rows:
             raise NotFound(f"job {job_id} not found", status=404)
         return Job.from_row(rows[0])
@@ -267,19 +275,27 @@ class Client:
         settings: paused, max_attempts, backoff_seconds, max_backoff_seconds,
         keep_completed, keep_failed.
         """
-        rows = self._execute(self._rest.from_("queues").update(_drop_none(settings))
-                             .eq("name", name))
-        if not rows:
-            rows = self._execute(self._rest.from_("queues")
-                                 .insert({"name": name, **_drop_none(settings)}))
-        return Queue.from_row(rows[0])
+        body = _drop_none(settings)
+        if body:
+            if self._execute(self._rest.from_("queues").update(body).eq("name", name)):
+                # Read back: the counts reflect the change (a pause, say).
+                return self.queue(name)
+            return self._create_queue(name, body)
+        try:
+            return self.queue(name)
+        except NotFound:
+            return self._create_queue(name, {})
+
+    def _create_queue(self, name: str, settings: dict[str, Any]) -> Queue:
+        self._execute(self._rest.from_("queues").insert({"name": name, **settings}))
+        return self.queue(name)
 
     def _set_paused(self, name: str, paused: bool) -> Queue:
         rows = self._execute(self._rest.from_("queues").update({"paused": paused})
                              .eq("name", name))
         if not rows:
             raise NotFound(f"queue {name!r} not found", status=404)
-        return Queue.from_row(rows[0])
+        return self.queue(name)
 
     def pause(self, queue: str) -> Queue:
         """Stop handing out jobs of a queue (running ones go on)."""
@@ -337,8 +353,14 @@ class Client:
         held = self.acquire_lock(name)
         try:
             yield held
-        finally:
-            self.release_lock(name)
+        except BaseException:
+            # The block's exception matters more than a failed release.
+            try:
+                self.release_lock(name)
+            except JobsApiError:
+                log.exception("could not release lock %s", name)
+            raise
+        self.release_lock(name)
 
     # -- housekeeping -------------------------------------------------------
 
@@ -360,8 +382,7 @@ class Client:
         """Start of the newest successful run of name: the watermark to extract from."""
         return parse_time(self._rpc("last_success", {"name": name}) or None)
 
-    def start_etl_run(self, name: str, source: str | None = None,
-                      destination: str | None = None) -> EtlRunRow:
+    def start_etl_run(self, name: str, source: str, destination: str) -> EtlRunRow:
         """Record the start of an ETL run (status in_progress)."""
         rows = self._execute(self._rest.from_("etl_jobs").insert(_drop_none({
             "name": name, "status": "in_progress", "source": source,
@@ -384,9 +405,9 @@ class Client:
         return [EtlRunRow.from_row(r)
                 for r in self._select("etl_jobs", filters, order, limit, None)]
 
-    def etl_run(self, name: str, source: str | None = None,
-                destination: str | None = None) -> EtlRun:
-        """Log an ETL run: use as `with client.etl_run(name) as run:`; see jobsapi.etl."""
+    def etl_run(self, name: str, source: str, destination: str) -> EtlRun:
+        """Log an ETL run: `with client.etl_run(name, source, destination) as run:`;
+        see jobsapi.etl."""
         from .etl import EtlRun
 
         return EtlRun(self, name, source, destination)

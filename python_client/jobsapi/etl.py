@@ -30,8 +30,7 @@ log = logging.getLogger(__name__)
 class EtlRun:
     """One run of an ETL job; see the module's docstring."""
 
-    def __init__(self, client: Client, name: str, source: str | None = None,
-                 destination: str | None = None) -> None:
+    def __init__(self, client: Client, name: str, source: str, destination: str) -> None:
         self.client = client
         self.name = name
         self.source = source
