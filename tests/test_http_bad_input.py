@@ -683,3 +683,29 @@ def test_an_infinite_run_at_is_refused_or_harmless(api, world, when):
     for path in ("/queue_depth", "/jobs?select=id,queue_time,duration,estimated_remaining"):
         for caller in (ADMIN, ALICE, WORKER):
             assert api.get(path, **caller).status_code == 200, (path, caller)
+
+
+INFINITE_TIMES = {
+    "POST /jobs run_at": ("run_at", lambda api, w, when: api.post(
+        "/jobs", json={"name": "never", "run_at": when}, **ALICE)),
+    "POST /jobs expires_at": ("expires_at", lambda api, w, when: api.post(
+        "/jobs", json={"name": "forever", "expires_at": when}, **ALICE)),
+    "PATCH /jobs run_at": ("run_at", lambda api, w, when: api.patch(
+        f"/jobs?id=eq.{w.queued}", json={"run_at": when}, **ALICE)),
+    "PATCH /jobs ended_at as admin": ("ended_at", lambda api, w, when: api.patch(
+        f"/jobs?id=eq.{w.done}", json={"ended_at": when}, **ADMIN)),
+    "POST /etl_jobs start_date": ("start_date", lambda api, w, when: api.post(
+        "/etl_jobs", json={"name": "load", "source": "s", "destination": "d",
+                           "start_date": when}, **ALICE)),
+    "POST /etl_jobs end_date": ("end_date", lambda api, w, when: api.post(
+        "/etl_jobs", json={"name": "load", "source": "s", "destination": "d",
+                           "status": "success", "end_date": when}, **ALICE)),
+}
+
+
+@pytest.mark.parametrize("when", ["-infinity", "infinity"])
+@pytest.mark.parametrize(("column", "send"), INFINITE_TIMES.values(), ids=INFINITE_TIMES.keys())
+def test_an_infinite_time_is_400_in_words_and_stores_nothing(api, world, column, send, when):
+    error = error_of(send(api, world, when), 400, "22023")
+    assert error["message"] == f"{column} must be a date and time, not {when}"
+    world.unchanged()
