@@ -187,3 +187,33 @@ def test_insert_naming_default_takes_the_table_defaults(db):
                      " VALUES ('x', DEFAULT, DEFAULT, DEFAULT) RETURNING priority, payload, status::text"
                      ).fetchone()
     assert row == (2, {}, "queued")
+
+
+TIMES = ["run_at", "expires_at", "created_at", "started_at", "ended_at", "lease_expires_at"]
+
+
+@pytest.mark.parametrize("when", ["infinity", "-infinity"])
+@pytest.mark.parametrize("column", TIMES)
+def test_an_infinite_time_is_refused_in_words(db, column, when):
+    job_id = make_job(db)["id"]
+    before = job(db, job_id)
+    with pytest.raises(psycopg.Error) as info:
+        db.execute(f"UPDATE jobs.job SET {column} = %s WHERE id = %s", (when, job_id))
+    assert info.value.sqlstate == "22023"
+    assert info.value.diag.message_primary == f"{column} must be a date and time, not {when}"
+    assert job(db, job_id) == before
+    with pytest.raises(psycopg.Error) as info:
+        db.execute(f"INSERT INTO jobs.job (name, {column}) VALUES ('x', %s)", (when,))
+    assert info.value.sqlstate == "22023"
+    assert db.execute("SELECT count(*) FROM jobs.job").fetchone() == (1,)
+
+
+@pytest.mark.parametrize("column", TIMES)
+def test_a_constraint_refuses_an_infinite_time_even_without_triggers(db, column):
+    db.execute("SET session_replication_role = replica")  # no triggers fire
+    try:
+        with pytest.raises(psycopg.errors.CheckViolation) as info:
+            db.execute(f"INSERT INTO jobs.job (name, {column}) VALUES ('x', 'infinity')")
+    finally:
+        db.execute("RESET session_replication_role")
+    assert info.value.diag.constraint_name == f"job_{column}_is_finite"

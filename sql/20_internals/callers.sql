@@ -141,8 +141,9 @@ BEGIN
     v_refused := ARRAY(SELECT unnest(queues) EXCEPT SELECT unnest(v_scope.queues));
     IF v_refused <> '{}' THEN
         RAISE EXCEPTION 'this token may not claim jobs of queue %',
-            array_to_string(v_refused, ', ')
+            jobs_internal.escape_list_for_message(v_refused)
             USING ERRCODE = 'PT403',
+                DETAIL = format('queues=%s', v_refused),
                 HINT = 'A worker token names its queues in its queues claim.';
     END IF;
     RETURN queues;

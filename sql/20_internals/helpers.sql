@@ -43,6 +43,70 @@ BEGIN ATOMIC
     SELECT status = 'failed' OR (status = 'completed' AND num_error > 0);
 END;
 
+-- A value a caller gave, as an error message shows it. PostgREST 12 puts the
+-- message of a PTxxx error into the HTTP status line as it is: raw text there
+-- could add headers or break the response.
+CREATE FUNCTION jobs_internal.escape_for_message(
+    value text, max_length integer DEFAULT 100
+)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT
+        coalesce(
+            string_agg(
+                CASE
+                    WHEN c.ch = '\' THEN '\\'
+                    WHEN c.ch = E'\n' THEN '\n'
+                    WHEN c.ch = E'\r' THEN '\r'
+                    WHEN c.ch = E'\t' THEN '\t'
+                    WHEN
+                        c.ch
+                        ~ '[\u0001-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]'
+                        THEN '\u' || lpad(to_hex(ascii(c.ch)), 4, '0')
+                    ELSE c.ch
+                END, '' ORDER BY c.n
+            ),
+            ''
+        )
+        || CASE WHEN length(value) > max_length THEN '...' ELSE '' END
+    FROM string_to_table(left(value, max_length), NULL) WITH ORDINALITY AS c (ch, n);
+END;
+
+COMMENT ON FUNCTION jobs_internal.escape_for_message(text, integer) IS
+$$A value as an error message shows it: backslash, control characters (C0, DEL, C1), line and paragraph separators and bidirectional formatting characters escaped (\\, \n, \r, \t, \uXXXX), cut after max_length characters (... marks a cut); any other text as it is. Every RAISE whose message names text a caller gave or stored passes it through here, because PostgREST puts the message of a PTxxx error into the HTTP status line as it is. The value as given may go into DETAIL, which only the JSON body carries. Null gives null.$$;
+
+-- Several values for an error message: the first max_items, then how many
+-- more there are.
+CREATE FUNCTION jobs_internal.escape_list_for_message(
+    vals text[], max_items integer DEFAULT 5
+)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT
+        concat_ws(
+            ' and ',
+            string_agg(
+                coalesce(jobs_internal.escape_for_message(v.value), '<NULL>'), ', '
+                ORDER BY v.n
+            ) FILTER (WHERE v.n <= max_items),
+            CASE
+                WHEN count(*) > max_items THEN format('%s more', count(*) - max_items)
+            END
+        )
+    FROM unnest(vals) WITH ORDINALITY AS v (value, n);
+END;
+
+COMMENT ON FUNCTION jobs_internal.escape_list_for_message(text[], integer) IS
+$$Values as an error message lists them: the first max_items, each as escape_for_message shows it, separated by commas, then "and N more" when there are more.$$;
+
 -- One entry of job.errors: what went wrong in one attempt.
 CREATE FUNCTION jobs_internal.error_entry(
     attempt integer, error text, stacktrace text
@@ -131,8 +195,9 @@ BEGIN
                 DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
     END IF;
     IF worker IS NOT NULL AND v_job.worker IS DISTINCT FROM worker THEN
-        RAISE EXCEPTION 'job % is held by worker %, not %',
-            job_id, v_job.worker, worker
+        RAISE EXCEPTION 'job % is held by worker %, not %', job_id,
+            jobs_internal.escape_for_message(v_job.worker),
+            jobs_internal.escape_for_message(worker)
             USING ERRCODE = 'PT409',
                 DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
     END IF;
@@ -164,7 +229,8 @@ BEGIN
         WHEN 'success' THEN RETURN 'completed';
         WHEN 'error' THEN RETURN 'failed';
         ELSE
-            RAISE EXCEPTION 'status must be in_progress, success or error, not %', status
+            RAISE EXCEPTION 'status must be in_progress, success or error, not %',
+                jobs_internal.escape_for_message(status)
                 USING ERRCODE = '22023';
     END CASE;
 END;

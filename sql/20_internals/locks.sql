@@ -18,7 +18,7 @@ BEGIN
         )
     ) THEN
         RAISE EXCEPTION 'job % names locks (%): only claim_jobs can start it',
-            job_id, array_to_string(lock_names, ', ')
+            job_id, jobs_internal.escape_list_for_message(lock_names)
             USING ERRCODE = 'PT409',
                 HINT = 'claim_jobs takes the locks, or skips the job while they are held.';
     END IF;

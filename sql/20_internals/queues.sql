@@ -29,8 +29,10 @@ BEGIN
     -- deleting a queue is rare.
     LOCK TABLE jobs.job IN SHARE MODE;
     IF EXISTS (SELECT FROM jobs.job AS j WHERE j.queue = OLD.name) THEN
-        RAISE EXCEPTION 'queue % still has jobs', OLD.name
+        RAISE EXCEPTION 'queue % still has jobs',
+            jobs_internal.escape_for_message(OLD.name)
             USING ERRCODE = 'PT409',
+                DETAIL = format('queue=%s', OLD.name),
                 HINT = 'Delete its finished jobs and cancel the others first.';
     END IF;
     RETURN OLD;

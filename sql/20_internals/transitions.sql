@@ -143,6 +143,50 @@ FOR EACH ROW
 WHEN (new.priority NOT BETWEEN 1 AND 4)
 EXECUTE FUNCTION jobs_internal.tg_job__check_priority();
 
+-- The times of a job are real times (not 'infinity' or '-infinity') in words
+-- a person reads; the constraints job_*_is_finite stay as the last line of
+-- defence. Fires only for the rows it refuses.
+CREATE FUNCTION jobs_internal.tg_job__check_times()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_column text;
+    v_value timestamptz;
+BEGIN
+    SELECT t.name, t.value INTO v_column, v_value
+    FROM (
+        VALUES
+        (1, 'run_at', NEW.run_at),
+        (2, 'expires_at', NEW.expires_at),
+        (3, 'created_at', NEW.created_at),
+        (4, 'started_at', NEW.started_at),
+        (5, 'ended_at', NEW.ended_at),
+        (6, 'lease_expires_at', NEW.lease_expires_at)
+    ) AS t (n, name, value)
+    WHERE NOT isfinite(t.value)
+    ORDER BY t.n
+    LIMIT 1;
+    RAISE EXCEPTION '% must be a date and time, not %', v_column, v_value
+        USING ERRCODE = '22023',
+            DETAIL = format('%s=%s', v_column, v_value);
+END;
+$$;
+
+CREATE TRIGGER _090_check_times
+BEFORE INSERT OR UPDATE OF run_at, expires_at, created_at, started_at, ended_at, lease_expires_at
+ON jobs.job
+FOR EACH ROW
+WHEN (
+    NOT isfinite(new.run_at)
+    OR NOT isfinite(new.expires_at)
+    OR NOT isfinite(new.created_at)
+    OR NOT isfinite(new.started_at)
+    OR NOT isfinite(new.ended_at)
+    OR NOT isfinite(new.lease_expires_at)
+)
+EXECUTE FUNCTION jobs_internal.tg_job__check_times();
+
 -- Only finished jobs may be deleted; a queued or running one is cancelled
 -- first. Fires only for the rows it refuses.
 CREATE FUNCTION jobs_internal.tg_job__guard_delete()

@@ -50,6 +50,14 @@ BEGIN
         RAISE EXCEPTION 'an ETL run needs a source and a destination'
             USING ERRCODE = '23502';
     END IF;
+    -- Checked on jobs.job too, but there under the names of jobs.
+    IF NOT isfinite(NEW.start_date) THEN
+        RAISE EXCEPTION 'start_date must be a date and time, not %', NEW.start_date
+            USING ERRCODE = '22023';
+    ELSIF NOT isfinite(NEW.end_date) THEN
+        RAISE EXCEPTION 'end_date must be a date and time, not %', NEW.end_date
+            USING ERRCODE = '22023';
+    END IF;
     IF TG_OP = 'INSERT' THEN
         -- A run starts running; one logged after the fact ends at once.
         INSERT INTO jobs.job (

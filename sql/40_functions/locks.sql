@@ -26,11 +26,13 @@ BEGIN
     END IF;
     -- Held by a job or caller this caller may not see: say only that.
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'lock % is held by someone else', acquire_lock.name
-            USING ERRCODE = 'PT409';
+        RAISE EXCEPTION 'lock % is held by someone else',
+            jobs_internal.escape_for_message(acquire_lock.name)
+            USING ERRCODE = 'PT409', DETAIL = format('name=%s', acquire_lock.name);
     END IF;
-    RAISE EXCEPTION 'lock % is held by %', acquire_lock.name,
-        coalesce('job ' || v_lock.job_id, v_lock.worker)
+    RAISE EXCEPTION 'lock % is held by %',
+        jobs_internal.escape_for_message(acquire_lock.name),
+        coalesce('job ' || v_lock.job_id, jobs_internal.escape_for_message(v_lock.worker))
         USING ERRCODE = 'PT409',
             DETAIL = format('name=%s job_id=%s worker=%s since=%s',
                 v_lock.name, v_lock.job_id, v_lock.worker, v_lock.acquired_at);
@@ -51,19 +53,22 @@ DECLARE
 BEGIN
     SELECT * INTO v_lock FROM api.job_locks AS h WHERE h.name = release_lock.name;
     IF NOT FOUND AND jobs_internal.lock_is_taken(release_lock.name) THEN
-        RAISE EXCEPTION 'lock % is held by someone else', release_lock.name
-            USING ERRCODE = 'PT403';
+        RAISE EXCEPTION 'lock % is held by someone else',
+            jobs_internal.escape_for_message(release_lock.name)
+            USING ERRCODE = 'PT403', DETAIL = format('name=%s', release_lock.name);
     ELSIF NOT FOUND THEN
-        RAISE EXCEPTION 'lock % is not held', release_lock.name
-            USING ERRCODE = 'PT404';
+        RAISE EXCEPTION 'lock % is not held',
+            jobs_internal.escape_for_message(release_lock.name)
+            USING ERRCODE = 'PT404', DETAIL = format('name=%s', release_lock.name);
     END IF;
     -- A caller releases what it took; clearing someone else's lock is the
     -- admin's DELETE on job_locks.
     IF v_lock.worker IS DISTINCT FROM jobs_internal.current_actor()
         AND jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin' THEN
-        RAISE EXCEPTION 'lock % is held by %, not by you', v_lock.name,
-            coalesce('job ' || v_lock.job_id, v_lock.worker)
-            USING ERRCODE = 'PT403';
+        RAISE EXCEPTION 'lock % is held by %, not by you',
+            jobs_internal.escape_for_message(v_lock.name),
+            coalesce('job ' || v_lock.job_id, jobs_internal.escape_for_message(v_lock.worker))
+            USING ERRCODE = 'PT403', DETAIL = format('name=%s', v_lock.name);
     END IF;
     DELETE FROM jobs.job_lock AS h WHERE h.name = release_lock.name;
     RETURN v_lock;

@@ -21,7 +21,9 @@ DECLARE
 BEGIN
     SELECT * INTO v_queue FROM api.queues AS q WHERE q.name = queue_jobs.queue;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'queue % does not exist', queue USING ERRCODE = 'PT404';
+        RAISE EXCEPTION 'queue % does not exist',
+            jobs_internal.escape_for_message(queue)
+            USING ERRCODE = 'PT404', DETAIL = format('queue=%s', queue);
     END IF;
     IF page IS NULL OR page < 1 THEN
         RAISE EXCEPTION 'page must be 1 or more, not %', page USING ERRCODE = '22023';
@@ -37,7 +39,8 @@ BEGIN
         v_status := CASE WHEN status = 'paused' THEN 'queued' ELSE status END;
     ELSE
         RAISE EXCEPTION 'status must be one of %, or paused, not %',
-            array_to_string(enum_range(NULL::jobs.job_status), ', '), status
+            array_to_string(enum_range(NULL::jobs.job_status), ', '),
+            jobs_internal.escape_for_message(status)
             USING ERRCODE = '22023';
     END IF;
     v_total := (v_queue.counts ->> status)::bigint;

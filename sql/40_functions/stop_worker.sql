@@ -9,7 +9,9 @@ DECLARE
 BEGIN
     UPDATE jobs.worker AS w SET stopped_at = now() WHERE w.name = stop_worker.worker;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'worker % is not registered', worker USING ERRCODE = 'PT404';
+        RAISE EXCEPTION 'worker % is not registered',
+            jobs_internal.escape_for_message(worker)
+            USING ERRCODE = 'PT404', DETAIL = format('worker=%s', worker);
     END IF;
     SELECT * INTO v_worker FROM api.workers AS w WHERE w.name = stop_worker.worker;
     RETURN v_worker;
