@@ -206,7 +206,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     dsn = args.dsn or os.environ.get("JOBSAPI_DSN")
     source: Client | str = dsn if dsn else client_for(args)
     worker = Worker(source, queues or None, args.handler, args.concurrency, name=args.name,
-                    lease_seconds=args.lease, poll_interval=args.poll_interval)
+                    lease_seconds=args.lease, poll_interval=args.poll_interval,
+                    batch_size=args.batch_size)
     try:
         worker.run()
     except KeyboardInterrupt:
@@ -287,3 +288,5 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--lease", type=int, default=60, help="lease seconds: how soon a killed "
                    "worker's jobs are taken back")
     p.add_argument("--poll-interval", type=float, default=1.0)
+    p.add_argument("--batch-size", type=int, help="most jobs one claim takes (default: "
+                   "concurrency); more holds jobs ready for many short jobs")
