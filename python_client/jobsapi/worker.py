@@ -286,7 +286,7 @@ class Worker:
     def _execute(self, run: JobRun) -> tuple[str, dict[str, Any]] | None:
         try:
             value = self.handler(run)
-            json.dumps(value)
+            json.dumps(value, allow_nan=False)
         except JobCancelled:
             return None
         except Exception as exc:  # the handler's failure is the job's
@@ -329,18 +329,21 @@ class Worker:
     def _complete(self, completes: list[dict[str, Any]]) -> None:
         try:
             self.backend.complete_many(completes, self.name)
-        except InvalidInput:
-            if len(completes) == 1:
-                raise
-            # One bad report must not hold back the others: send them one by
-            # one, and fail the job whose result the database refuses.
-            for report in completes:
+            return
+        except InvalidInput as exc:
+            refused = exc
+        # One bad report must not hold back the others, nor stop the worker:
+        # send them one by one, and fail the job whose report is refused.
+        for report in completes:
+            if len(completes) > 1:
                 try:
                     self.backend.complete_many([report], self.name)
+                    continue
                 except InvalidInput as exc:
-                    self.backend.fail_many([{
-                        "job_id": report["job_id"], "retry": False,
-                        "error": f"the result was refused: {exc}"}], self.name)
+                    refused = exc
+            self.backend.fail_many([{"job_id": report["job_id"], "retry": False,
+                                     "error": f"the result was refused: {refused}"}],
+                                   self.name)
 
     # -- heartbeats -----------------------------------------------------------
 
