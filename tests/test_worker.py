@@ -1,0 +1,555 @@
+"""jobsapi.Worker against the real API, over HTTP (a Client, polling) and
+straight to PostgreSQL (a connection string, LISTENing on jobs_queued).
+
+Each worker runs in a thread of the test; at teardown every gate opens, every
+worker is stopped and joined with a timeout, so a failing test never hangs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import psycopg
+import pytest
+
+from conftest import Api  # the client of conftest's api fixture
+from jobsapi import Client, Forbidden
+from jobsapi.models import Job
+from jobsapi.worker import JobCancelled, JobRun, PermanentFailure, Worker
+from worker_handlers import TIMEOUT, wait_for
+
+QUEUE = "q"
+# Short intervals so that reports and claims follow each other closely.
+FAST: dict[str, float] = {"poll_interval": 0.1, "heartbeat_interval": 0.3,
+                          "report_interval": 0.05}
+
+Handler = Callable[[JobRun], Any]
+
+
+class Running:
+    """A Worker whose run() goes on in a thread; what run() raised is kept."""
+
+    def __init__(self, worker: Worker) -> None:
+        self.worker = worker
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"test-{worker.name}",
+                                       daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.worker.run(install_signal_handlers=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            self.error = exc
+
+    def join(self, timeout: float = TIMEOUT) -> None:
+        """Wait for run() to return; AssertionError if it does not in time."""
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), f"worker {self.worker.name} did not return"
+
+    def stop(self) -> None:
+        """stop() the worker, wait for run() to return, raise what it raised."""
+        self.worker.stop()
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+
+class Workers:
+    """Starts workers and the gates their handlers wait on; close() opens every
+    gate and stops every worker."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self.running: list[Running] = []
+        self.gates: list[threading.Event] = []
+        self.clients: list[Client] = []
+
+    def source(self, kind: str) -> Client | str:
+        """A Client with a worker token for every queue, or the connection string."""
+        if kind == "dsn":
+            return self.api.database_url
+        client = Client(self.api.url, self.api.token("jobs_worker", "worker", queues=["*"]))
+        self.clients.append(client)
+        return client
+
+    def gate(self) -> threading.Event:
+        """An event a handler waits on; set at teardown at the latest."""
+        gate = threading.Event()
+        self.gates.append(gate)
+        return gate
+
+    def start(self, handler: Handler, source: Client | str,
+              queues: list[str] | str | None = QUEUE, **kwargs: Any) -> Running:
+        """A worker on queues with the FAST intervals (kwargs override them), running."""
+        running = Running(Worker(source, queues, handler, **{**FAST, **kwargs}))
+        self.running.append(running)
+        running.thread.start()
+        return running
+
+    def close(self) -> None:
+        for gate in self.gates:
+            gate.set()
+        for running in self.running:
+            running.worker.stop()
+        hung = []
+        for running in self.running:
+            running.thread.join(TIMEOUT)
+            if running.thread.is_alive():
+                hung.append(running.worker.name)
+        for client in self.clients:
+            client.close()
+        assert not hung, f"workers still running at teardown: {hung}"
+
+
+@pytest.fixture
+def workers(api: Api) -> Iterator[Workers]:
+    harness = Workers(api)
+    try:
+        yield harness
+    finally:
+        harness.close()
+
+
+@pytest.fixture
+def client(api: Api) -> Iterator[Client]:
+    """An admin Client, to submit jobs and watch them."""
+    with Client(api.url, api.token()) as admin:
+        yield admin
+
+
+@pytest.fixture(params=["http", "dsn"])
+def source(request: pytest.FixtureRequest, workers: Workers) -> Client | str:
+    """The worker's way in: a Client over HTTP, or the database's connection string."""
+    return workers.source(request.param)
+
+
+def submit(client: Client, payload: Any = None, name: str = "job", **fields: Any) -> Job:
+    return client.submit(name, payload, queue=QUEUE, **fields)
+
+
+def finished(client: Client, job: Job) -> Job:
+    """The job once it finished."""
+    return client.wait(job.id, timeout=TIMEOUT, poll_interval=0.05)
+
+
+def job_in(client: Client, job: Job, status: str) -> Job:
+    """The job once its status is status."""
+    return wait_for(lambda: (j := client.get(job.id)).status == status and j,
+                    f"job {job.id} to be {status}")
+
+
+def take_back(api: Api, job_id: int) -> list[int]:
+    """End the job's lease and reap it in one transaction (so that no heartbeat
+    comes between): the job goes back to its queue."""
+    with psycopg.connect(api.database_url) as conn:
+        conn.execute("UPDATE jobs.job SET lease_expires_at = now() - interval '1 second'"
+                     " WHERE id = %s", (job_id,))
+        return [row[0] for row in conn.execute("SELECT id FROM api.reap_expired_leases()")]
+
+
+# --- outcomes
+
+
+def test_the_return_value_becomes_the_result_with_the_counters(workers: Workers,
+                                                               source: Client | str,
+                                                               client: Client) -> None:
+    """A handler's return value is the job's result; run.count() adds up to
+    num_success, num_error and num_ignore; the job ends completed."""
+    def handler(run: JobRun) -> dict[str, Any]:
+        run.count(success=2, ignore=1)
+        run.count(success=1, error=1, ignore=1)
+        return {"doubled": run.payload["n"] * 2, "name": run.name, "queue": run.queue,
+                "attempt": run.attempts, "meta": run.meta}
+
+    job = submit(client, {"n": 21}, name="double", meta={"flow": "F1"})
+    running = workers.start(handler, source)
+    done = finished(client, job)
+    assert done.status == "completed"
+    assert done.result == {"doubled": 42, "name": "double", "queue": QUEUE, "attempt": 1,
+                           "meta": {"flow": "F1"}}
+    assert (done.num_success, done.num_error, done.num_ignore) == (3, 1, 2)
+    assert (done.worker, done.attempts, done.error) == (running.worker.name, 1, None)
+
+
+def test_an_exception_fails_the_attempt_and_the_job_is_retried_later(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """An exception fails the attempt with "Type: message" and a traceback
+    through the handler; with attempts left the job is scheduled again after
+    the queue's backoff."""
+    client.configure_queue(QUEUE, backoff_seconds=600, max_backoff_seconds=600)
+
+    def broken_handler(run: JobRun) -> None:
+        raise ValueError(f"bad row in {run.payload['file']}")
+
+    job = submit(client, {"file": "a.csv"}, max_attempts=3)
+    workers.start(broken_handler, source)
+    retried = job_in(client, job, "scheduled")
+    assert retried.attempts == 1
+    assert retried.error == "ValueError: bad row in a.csv"
+    assert retried.stacktrace is not None
+    assert retried.stacktrace.startswith("Traceback (most recent call last):")
+    assert ", in broken_handler\n" in retried.stacktrace
+    assert "raise ValueError(" in retried.stacktrace
+    assert retried.run_at is not None
+    assert retried.run_at > datetime.now(timezone.utc) + timedelta(seconds=500)
+    assert [(e["attempt"], e["error"]) for e in retried.errors or []] == \
+        [(1, "ValueError: bad row in a.csv")]
+
+
+def test_a_job_failing_every_attempt_ends_failed_after_max_attempts(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """Each attempt runs the handler again (run.attempts counts them); the last
+    allowed failure fails the job, every attempt's error kept."""
+    client.configure_queue(QUEUE, backoff_seconds=1, max_backoff_seconds=1)
+    attempts: list[int] = []
+
+    def handler(run: JobRun) -> None:
+        attempts.append(run.attempts)
+        raise RuntimeError(f"attempt {run.attempts}")
+
+    job = submit(client, max_attempts=2)
+    workers.start(handler, source)
+    done = finished(client, job)
+    assert (done.status, done.attempts, done.error) == ("failed", 2, "RuntimeError: attempt 2")
+    assert attempts == [1, 2]
+    assert [e["error"] for e in done.errors or []] == ["RuntimeError: attempt 1",
+                                                       "RuntimeError: attempt 2"]
+
+
+def test_permanent_failure_fails_the_job_at_once(workers: Workers, source: Client | str,
+                                                  client: Client) -> None:
+    """PermanentFailure fails the job for good although attempts remain."""
+    calls: list[int] = []
+
+    def handler(run: JobRun) -> None:
+        calls.append(run.id)
+        raise PermanentFailure("the file is gone")
+
+    job = submit(client, max_attempts=5)
+    workers.start(handler, source)
+    done = finished(client, job)
+    assert (done.status, done.attempts) == ("failed", 1)
+    assert done.error == "PermanentFailure: the file is gone"
+    assert calls == [job.id]
+
+
+def test_a_result_that_is_not_json_fails_the_job_and_the_worker_goes_on(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """A return value json cannot encode fails the job with the encoder's
+    error; the worker survives and runs the next job."""
+    def handler(run: JobRun) -> Any:
+        return {"ids": {1, 2}} if run.payload["bad"] else "fine"
+
+    bad = submit(client, {"bad": True}, max_attempts=1)
+    good = submit(client, {"bad": False})
+    running = workers.start(handler, source)
+    failed = finished(client, bad)
+    assert failed.status == "failed"
+    assert failed.error is not None and failed.error.startswith("TypeError: ")
+    assert "not JSON serializable" in failed.error
+    assert finished(client, good).result == "fine"
+    assert running.thread.is_alive() and running.error is None
+
+
+@pytest.mark.xfail(strict=True, reason="Worker._complete re-raises the database's refusal "
+                   "of a lone report and run() dies with InvalidInput; over HTTP a NaN is a "
+                   "ValueError of the JSON encoder, which kills run() too")
+@pytest.mark.parametrize("value", [float("nan"), "a \x00 byte"], ids=["nan", "nul"])
+def test_a_result_the_database_refuses_fails_the_job_and_the_worker_goes_on(
+        workers: Workers, source: Client | str, client: Client, value: Any) -> None:
+    """A result json.dumps accepts but jsonb refuses (NaN, a NUL character)
+    fails that job; the worker goes on with the next."""
+    def handler(run: JobRun) -> Any:
+        return {"value": value} if run.payload["bad"] else "fine"
+
+    bad = submit(client, {"bad": True}, max_attempts=1)
+    running = workers.start(handler, source)
+    wait_for(lambda: client.get(bad.id).finished or not running.thread.is_alive(),
+             "the job to end or the worker to die")
+    assert running.error is None, f"run() raised {running.error!r}"
+    failed = finished(client, bad)
+    assert failed.status == "failed" and failed.error
+    good = submit(client, {"bad": False})
+    assert finished(client, good).result == "fine"
+
+
+# --- reports while running
+
+
+def test_progress_and_message_are_visible_while_the_job_runs(workers: Workers,
+                                                             source: Client | str,
+                                                             client: Client) -> None:
+    """run.progress() goes out with the next heartbeat: GET /jobs shows it
+    while the handler is still busy; the message stays on the completed job."""
+    gate = workers.gate()
+
+    def handler(run: JobRun) -> str:
+        run.progress(40, "40 of 100 rows")
+        gate.wait(TIMEOUT)
+        return "ok"
+
+    job = submit(client)
+    workers.start(handler, source)
+    seen = wait_for(lambda: (j := client.get(job.id)).progress == 40 and j, "progress 40")
+    assert (seen.status, seen.message) == ("running", "40 of 100 rows")
+    gate.set()
+    done = finished(client, job)
+    assert (done.status, done.result, done.message) == ("completed", "ok", "40 of 100 rows")
+
+
+def test_heartbeats_extend_the_lease_past_its_first_end(workers: Workers,
+                                                        source: Client | str,
+                                                        client: Client) -> None:
+    """A busy handler's job keeps its lease: lease_expires_at moves on with
+    each heartbeat, so once the first lease has ended a reap leaves it alone."""
+    gate = workers.gate()
+
+    def handler(run: JobRun) -> None:
+        gate.wait(TIMEOUT)
+
+    job = submit(client)
+    workers.start(handler, source, lease_seconds=2, heartbeat_interval=0.3)
+    first = job_in(client, job, "running")
+    first_end = first.lease_expires_at
+    assert first_end is not None
+    wait_for(lambda: client.get(job.id).lease_expires_at > first_end, "a later lease end")
+    wait_for(lambda: datetime.now(timezone.utc) > first_end + timedelta(seconds=0.3),
+             "the first lease to end")
+    assert client.reap_expired_leases() == []
+    held = client.get(job.id)
+    assert (held.status, held.attempts, held.worker) == ("running", 1, first.worker)
+    assert held.lease_expires_at > datetime.now(timezone.utc)
+    gate.set()
+    assert (finished(client, job).status, client.get(job.id).attempts) == ("completed", 1)
+
+
+# --- cancel and lost jobs
+
+
+def test_a_cancel_reaches_the_running_handler_and_the_worker_goes_on(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """Cancelling a running job: run.cancelled turns true, run.progress()
+    raises JobCancelled, the job ends cancelled and the next job runs."""
+    seen: dict[str, Any] = {}
+
+    def handler(run: JobRun) -> str:
+        if not run.payload["wait_for_cancel"]:
+            return "next"
+        wait_for(lambda: run.cancelled, "the cancel to reach the handler")
+        seen["cancelled"] = run.cancelled
+        try:
+            run.progress(50)
+        except JobCancelled as exc:
+            seen["raised"] = exc
+            raise
+        return "not stopped"
+
+    first = submit(client, {"wait_for_cancel": True})
+    second = submit(client, {"wait_for_cancel": False})
+    workers.start(handler, source)
+    job_in(client, first, "running")
+    assert client.cancel(first.id).status == "cancelling"
+    cancelled = finished(client, first)
+    assert (cancelled.status, cancelled.result) == ("cancelled", None)
+    # One slot: the second job runs once the first handler has returned.
+    assert finished(client, second).result == "next"
+    assert seen["cancelled"] is True
+    assert isinstance(seen["raised"], JobCancelled)
+    assert [e.to_status for e in client.events(first.id)] == \
+        ["queued", "running", "cancelling", "cancelled"]
+
+
+def test_a_handler_that_ignores_the_cancel_leaves_the_job_cancelled(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """A handler that returns normally after its job was cancelled does not
+    complete it: the job stays cancelled, without a result."""
+    def handler(run: JobRun) -> str:
+        wait_for(lambda: run.cancelled, "the cancel to reach the handler")
+        return "done anyway"
+
+    job = submit(client)
+    running = workers.start(handler, source)
+    job_in(client, job, "running")
+    client.cancel(job.id)
+    wait_for(lambda: running.worker.processed == 1, "the handler to return")
+    done = finished(client, job)
+    assert (done.status, done.result) == ("cancelled", None)
+
+
+def test_a_job_taken_back_from_its_worker_is_stopped_and_runs_again(
+        workers: Workers, source: Client | str, client: Client, api: Api) -> None:
+    """When the lease of a running job is taken back, the worker's next
+    heartbeat is refused: run.cancelled turns true, what the handler returns is
+    dropped, and the job runs again as a new attempt."""
+    lost: list[int] = []
+
+    def handler(run: JobRun) -> str:
+        if run.attempts == 1:
+            wait_for(lambda: run.cancelled, "the worker to notice it lost the job")
+            lost.append(run.attempts)
+            return "too late"
+        return f"attempt {run.attempts}"
+
+    job = submit(client, max_attempts=3)
+    workers.start(handler, source, lease_seconds=30)
+    job_in(client, job, "running")
+    assert take_back(api, job.id) == [job.id]
+    done = finished(client, job)
+    assert (done.status, done.result, done.attempts) == ("completed", "attempt 2", 2)
+    assert lost == [1]
+
+
+# --- concurrency
+
+
+def test_concurrency_runs_that_many_jobs_at_once_and_no_more(workers: Workers,
+                                                             source: Client | str,
+                                                             client: Client) -> None:
+    """With concurrency 3, three handlers run at the same time (they meet at a
+    barrier, which breaks if they cannot), never a fourth."""
+    n = 3
+    barrier = threading.Barrier(n, timeout=TIMEOUT)
+    lock = threading.Lock()
+    active = peak = 0
+
+    def handler(run: JobRun) -> int:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        try:
+            barrier.wait()
+            return run.id
+        finally:
+            with lock:
+                active -= 1
+
+    jobs = client.submit_many([{"name": "meet", "queue": QUEUE} for _ in range(2 * n)])
+    workers.start(handler, source, concurrency=n)
+    done = [finished(client, j) for j in jobs]
+    assert [(j.status, j.result) for j in done] == [("completed", j.id) for j in jobs]
+    assert peak == n
+
+
+def test_two_workers_on_one_queue_run_every_job_exactly_once(workers: Workers,
+                                                            client: Client) -> None:
+    """Two workers (one over HTTP, one direct) on one queue of many jobs: each
+    job's handler runs once, and every job completes."""
+    lock = threading.Lock()
+    calls: Counter[int] = Counter()
+
+    def handler(run: JobRun) -> int:
+        with lock:
+            calls[run.id] += 1
+        time.sleep(0.01)
+        return run.id
+
+    one = workers.start(handler, workers.source("http"), concurrency=2)
+    two = workers.start(handler, workers.source("dsn"), concurrency=2)
+    jobs = client.submit_many([{"name": "once", "queue": QUEUE, "payload": {"i": i}}
+                               for i in range(40)])
+    wait_for(lambda: client.stats().completed == len(jobs), "every job to complete")
+    assert calls == {job.id: 1 for job in jobs}
+    done = client.list(queue=QUEUE, limit=None)
+    assert sorted((j.id, j.status, j.result, j.attempts) for j in done) == \
+        [(job.id, "completed", job.id, 1) for job in jobs]
+    assert {j.worker for j in done} <= {one.worker.name, two.worker.name}
+    assert one.worker.processed + two.worker.processed == len(jobs)
+
+
+# --- stopping and waking
+
+
+def test_stop_finishes_the_running_job_and_claims_nothing_new(workers: Workers,
+                                                              source: Client | str,
+                                                              client: Client) -> None:
+    """After stop(), run() waits for the job in flight and reports it, claims no
+    new job, and marks the worker stopped (GET /workers)."""
+    gate = workers.gate()
+    started = threading.Event()
+
+    def handler(run: JobRun) -> Any:
+        started.set()
+        gate.wait(TIMEOUT)
+        return run.payload
+
+    before = submit(client, "before")
+    running = workers.start(handler, source)
+    assert started.wait(TIMEOUT)
+    running.worker.stop()
+    after = submit(client, "after")
+    time.sleep(0.5)  # several poll intervals in which a claim would have come
+    assert running.thread.is_alive(), "run() returned with a job in flight"
+    gate.set()
+    running.stop()
+    done = client.get(before.id)
+    assert (done.status, done.result) == ("completed", "before")
+    waiting = client.get(after.id)
+    assert (waiting.status, waiting.attempts, waiting.worker) == ("queued", 0, None)
+    [info] = client.workers(name=running.worker.name)
+    assert info.stopped_at is not None
+    assert (info.active, info.running_jobs) == (False, 0)
+
+
+@pytest.mark.parametrize(("kind", "poll_interval"), [("dsn", 30.0), ("http", 0.2)],
+                         ids=["dsn-listens", "http-polls"])
+def test_an_idle_worker_runs_a_job_submitted_later(workers: Workers, client: Client,
+                                                   api: Api, kind: str,
+                                                   poll_interval: float) -> None:
+    """A job submitted while the worker is idle runs. With the connection
+    string the wake-up is the jobs_queued notification: the job starts long
+    before the 30 s poll interval would have claimed it."""
+    started = threading.Event()
+
+    def handler(run: JobRun) -> str:
+        started.set()
+        return "woken"
+
+    running = workers.start(handler, workers.source(kind), poll_interval=poll_interval)
+    wait_for(lambda: client.workers(name=running.worker.name), "the worker's first claim")
+    if kind == "dsn":
+        wait_for(lambda: api.sql("SELECT count(*) FROM pg_stat_activity"
+                                 " WHERE datname = current_database()"
+                                 " AND query = 'LISTEN jobs_queued'")[0][0],
+                 "the worker to LISTEN")
+    time.sleep(1.0)  # the claims of the start are over: the worker is idle
+    job = submit(client)
+    assert started.wait(8.0), "the job did not start"
+    assert finished(client, job).result == "woken"
+
+
+def test_a_token_that_does_not_allow_the_queue_makes_run_raise_forbidden(
+        workers: Workers, api: Api) -> None:
+    """A worker token whose queues claim leaves out the worker's queue: run()
+    raises Forbidden with the server's message instead of polling on."""
+    with Client(api.url, api.token("jobs_worker", "mailer", queues=["mail"])) as mailer:
+        running = workers.start(lambda run: None, mailer, queues=[QUEUE])
+        running.join()
+    assert isinstance(running.error, Forbidden)
+    assert f"may not claim jobs of queue {QUEUE}" in str(running.error)
+
+
+# --- construction
+
+
+def test_a_worker_needs_at_least_one_slot_and_a_known_source() -> None:
+    """concurrency below 1 is a ValueError; a source that is neither a Client
+    nor a connection string a TypeError."""
+    with pytest.raises(ValueError, match="concurrency"):
+        Worker("postgresql://nowhere/db", QUEUE, lambda run: None, concurrency=0)
+    with pytest.raises(TypeError, match="Client or a connection string"):
+        Worker(42, QUEUE, lambda run: None)  # type: ignore[arg-type]
+
+
+@pytest.mark.xfail(strict=True, reason="jobsapi/__init__.py does not export Worker, "
+                   "though its docstring says `from jobsapi import Client, Worker`")
+def test_the_worker_is_importable_from_the_package() -> None:
+    """`from jobsapi import Worker`, as the package's docstring shows."""
+    import jobsapi
+
+    assert jobsapi.Worker is Worker
