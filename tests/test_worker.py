@@ -7,6 +7,7 @@ worker is stopped and joined with a timeout, so a failing test never hangs.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import Counter
@@ -276,6 +277,35 @@ def test_a_result_the_database_refuses_fails_the_job_and_the_worker_goes_on(
     assert failed.status == "failed" and failed.error
     good = submit(client, {"bad": False})
     assert finished(client, good).result == "fine"
+
+
+@pytest.mark.xfail(strict=True, reason="Worker._execute catches Exception only: a SystemExit "
+                   "ends the slot's thread in _work, the job stays in _running (heartbeats "
+                   "keep it running, the slot is lost) and stop() waits for it for ever")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_sys_exit_in_a_handler_fails_the_attempt_and_the_worker_goes_on(
+        workers: Workers, client: Client) -> None:
+    """A handler calling sys.exit() fails its attempt like any exception would;
+    the slot goes on with the next job."""
+    def handler(run: JobRun) -> str:
+        if run.payload["exit"]:
+            sys.exit("bye")
+        return "next"
+
+    bad = submit(client, {"exit": True}, max_attempts=1)
+    good = submit(client, {"exit": False})
+    running = workers.start(handler, workers.source("http"))
+    try:
+        failed = wait_for(lambda: (j := client.get(bad.id)).finished and j,
+                          "the attempt to end", timeout=5)
+        assert failed.status == "failed"
+        assert failed.error is not None and "SystemExit" in failed.error
+        assert finished(client, good).result == "next"
+    finally:
+        # Else the jobs a dead slot left behind would hold stop() for ever.
+        running.worker.stop()
+        wait_for(lambda: running.worker._running.clear() or not running.thread.is_alive(),
+                 "run() to return")
 
 
 # --- reports while running
