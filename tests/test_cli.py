@@ -21,6 +21,7 @@ from conftest import Api  # the client of conftest's api fixture
 from jobsapi import Client, cli, cli_output
 from jobsapi.cluster import free_port
 from jobsapi.models import Job
+from jobsapi.tokens import make_token
 from test_worker import Workers, client, workers  # noqa: F401 - fixtures
 from test_worker_process import Processes, processes  # noqa: F401 - fixture
 from worker_handlers import TIMEOUT, double, refuse
@@ -412,12 +413,10 @@ def test_an_unknown_job_exits_3(jobsapi: Run) -> None:
 
 
 @pytest.mark.parametrize("token", ["not-a-jwt", "signed-elsewhere"])
-def test_a_bad_token_exits_5(jobsapi: Run, api: Api, token: str) -> None:
+def test_a_bad_token_exits_5(jobsapi: Run, token: str) -> None:
     """A token the server does not accept (malformed, or signed with another
     secret): exit 5."""
     if token == "signed-elsewhere":
-        from jobsapi.tokens import make_token
-
         token = make_token("x" * 48, "jobs_admin", "admin")
     result = jobsapi("list", "--token", token)
     assert result.code == 5, result.err
