@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import Api  # the client of conftest's api fixture
+from conftest import Api, MakeClient  # conftest's fixtures
 from jobsapi import Client, Forbidden
 from jobsapi.models import Job
 from jobsapi.worker import JobCancelled, JobRun, PermanentFailure, Worker
@@ -64,19 +64,17 @@ class Workers:
     """Starts workers and the gates their handlers wait on; close() opens every
     gate and stops every worker."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, make_client: MakeClient) -> None:
         self.api = api
+        self.make_client = make_client
         self.running: list[Running] = []
         self.gates: list[threading.Event] = []
-        self.clients: list[Client] = []
 
     def source(self, kind: str) -> Client | str:
         """A Client with a worker token for every queue, or the connection string."""
         if kind == "dsn":
             return self.api.database_url
-        client = Client(self.api.url, self.api.token("jobs_worker", "worker", queues=["*"]))
-        self.clients.append(client)
-        return client
+        return self.make_client("jobs_worker", "worker", queues=["*"])
 
     def gate(self) -> threading.Event:
         """An event a handler waits on; set at teardown at the latest."""
@@ -102,14 +100,12 @@ class Workers:
             running.thread.join(TIMEOUT)
             if running.thread.is_alive():
                 hung.append(running.worker.name)
-        for client in self.clients:
-            client.close()
         assert not hung, f"workers still running at teardown: {hung}"
 
 
 @pytest.fixture
-def workers(api: Api) -> Iterator[Workers]:
-    harness = Workers(api)
+def workers(api: Api, make_client: MakeClient) -> Iterator[Workers]:
+    harness = Workers(api, make_client)
     try:
         yield harness
     finally:
@@ -117,10 +113,9 @@ def workers(api: Api) -> Iterator[Workers]:
 
 
 @pytest.fixture
-def client(api: Api) -> Iterator[Client]:
+def client(make_client: MakeClient) -> Client:
     """An admin Client, to submit jobs and watch them."""
-    with Client(api.url, api.token()) as admin:
-        yield admin
+    return make_client()
 
 
 @pytest.fixture(params=["http", "dsn"])
@@ -257,26 +252,35 @@ def test_a_result_that_is_not_json_fails_the_job_and_the_worker_goes_on(
     assert running.thread.is_alive() and running.error is None
 
 
-@pytest.mark.xfail(strict=True, reason="Worker._complete re-raises the database's refusal "
-                   "of a lone report and run() dies with InvalidInput; over HTTP a NaN is a "
-                   "ValueError of the JSON encoder, which kills run() too")
-@pytest.mark.parametrize("value", [float("nan"), "a \x00 byte"], ids=["nan", "nul"])
-def test_a_result_the_database_refuses_fails_the_job_and_the_worker_goes_on(
-        workers: Workers, source: Client | str, client: Client, value: Any) -> None:
-    """A result json.dumps accepts but jsonb refuses (NaN, a NUL character)
-    fails that job; the worker goes on with the next."""
+@pytest.mark.parametrize(("value", "error"), [
+    (float("nan"), "ValueError: Out of range float values are not JSON compliant"),
+    ("a \x00 byte", "the result was refused: "),
+], ids=["nan", "nul"])
+def test_a_result_that_cannot_be_stored_fails_that_job_only(
+        workers: Workers, source: Client | str, client: Client, value: Any,
+        error: str) -> None:
+    """A result that is not valid JSON (NaN) or that jsonb refuses (a NUL
+    character) fails its job, not the job reported with it, and the worker
+    goes on."""
+    barrier = threading.Barrier(2, timeout=TIMEOUT)
+
     def handler(run: JobRun) -> Any:
+        if run.payload.get("meet"):
+            barrier.wait()  # finish together: one report batch, most of the time
         return {"value": value} if run.payload["bad"] else "fine"
 
-    bad = submit(client, {"bad": True}, max_attempts=1)
-    running = workers.start(handler, source)
-    wait_for(lambda: client.get(bad.id).finished or not running.thread.is_alive(),
-             "the job to end or the worker to die")
+    bad = submit(client, {"bad": True, "meet": True}, max_attempts=1)
+    good = submit(client, {"bad": False, "meet": True})
+    running = workers.start(handler, source, concurrency=2)
+    wait_for(lambda: all(client.get(j.id).finished for j in (bad, good))
+             or not running.thread.is_alive(), "the jobs to end or the worker to die")
     assert running.error is None, f"run() raised {running.error!r}"
-    failed = finished(client, bad)
-    assert failed.status == "failed" and failed.error
-    good = submit(client, {"bad": False})
-    assert finished(client, good).result == "fine"
+    failed = client.get(bad.id)
+    assert failed.status == "failed"
+    assert failed.error is not None and failed.error.startswith(error), failed.error
+    assert client.get(good.id).result == "fine"
+    later = submit(client, {"bad": False})
+    assert finished(client, later).result == "fine"
 
 
 @pytest.mark.xfail(strict=True, reason="Worker._execute catches Exception only: a SystemExit "
@@ -466,6 +470,34 @@ def test_concurrency_runs_that_many_jobs_at_once_and_no_more(workers: Workers,
     assert peak == n
 
 
+def test_a_batch_holds_jobs_ready_and_a_cancelled_one_is_skipped(workers: Workers,
+                                                                 source: Client | str,
+                                                                 client: Client) -> None:
+    """batch_size 3 with one slot: one claim takes three jobs, held running
+    while the first one's handler works; one cancelled meanwhile never reaches
+    the handler, the others run in turn."""
+    gate = workers.gate()
+    calls: list[int] = []
+
+    def handler(run: JobRun) -> int:
+        calls.append(run.id)
+        if run.payload["first"]:
+            gate.wait(TIMEOUT)
+        return run.id
+
+    first, second, third = client.submit_many(
+        [{"name": "held", "queue": QUEUE, "payload": {"first": i == 0}} for i in range(3)])
+    workers.start(handler, source, batch_size=3)
+    wait_for(lambda: all(client.get(j.id).status == "running" for j in (first, second, third)),
+             "one claim to take the three jobs")
+    client.cancel(second.id)
+    job_in(client, second, "cancelled")
+    gate.set()
+    assert (finished(client, first).result, finished(client, third).result) == \
+        (first.id, third.id)
+    assert calls == [first.id, third.id]
+
+
 def test_two_workers_on_one_queue_run_every_job_exactly_once(workers: Workers,
                                                             client: Client) -> None:
     """Two workers (one over HTTP, one direct) on one queue of many jobs: each
@@ -554,12 +586,12 @@ def test_an_idle_worker_runs_a_job_submitted_later(workers: Workers, client: Cli
 
 
 def test_a_token_that_does_not_allow_the_queue_makes_run_raise_forbidden(
-        workers: Workers, api: Api) -> None:
+        workers: Workers, make_client: MakeClient) -> None:
     """A worker token whose queues claim leaves out the worker's queue: run()
     raises Forbidden with the server's message instead of polling on."""
-    with Client(api.url, api.token("jobs_worker", "mailer", queues=["mail"])) as mailer:
-        running = workers.start(lambda run: None, mailer, queues=[QUEUE])
-        running.join()
+    mailer = make_client("jobs_worker", "mailer", queues=["mail"])
+    running = workers.start(lambda run: None, mailer, queues=[QUEUE])
+    running.join()
     assert isinstance(running.error, Forbidden)
     assert f"may not claim jobs of queue {QUEUE}" in str(running.error)
 
