@@ -5,7 +5,6 @@ PostgREST process on a free port.
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import tempfile
@@ -25,6 +24,7 @@ from jobsapi.migrate import deploy
 from jobsapi.paths import STATE_DIR
 from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
 from jobsapi.tokens import make_token
+from worker_harness import Processes, Workers
 
 
 def dsn(host: str, port: int, dbname: str, user: str = "postgres") -> str:
@@ -197,3 +197,29 @@ def make_client(api: Api) -> Iterator[MakeClient]:
     yield _make
     for client in made:
         client.close()
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> Client:
+    """An admin's jobsapi.Client."""
+    return make_client()
+
+
+@pytest.fixture
+def workers(api: Api, make_client: MakeClient) -> Iterator[Workers]:
+    """Workers in threads of the test, stopped at teardown."""
+    harness = Workers(api, make_client)
+    try:
+        yield harness
+    finally:
+        harness.close()
+
+
+@pytest.fixture
+def processes(api: Api, tmp_path: Path) -> Iterator[Processes]:
+    """`jobsapi worker` processes, killed at teardown if still running."""
+    spawned = Processes(api, tmp_path)
+    try:
+        yield spawned
+    finally:
+        spawned.close()

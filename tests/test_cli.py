@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import json
 import re
 import signal
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,12 +16,11 @@ from typing import Any
 import pytest
 
 from conftest import Api  # the client of conftest's api fixture
-from jobsapi import Client, cli, cli_output
+from jobsapi import Client, cli
 from jobsapi.cluster import free_port
 from jobsapi.models import Job
 from jobsapi.tokens import make_token
-from test_worker import Workers, client, workers  # noqa: F401 - fixtures
-from test_worker_process import Processes, processes  # noqa: F401 - fixture
+from worker_harness import Processes, Workers
 from worker_handlers import TIMEOUT, double, refuse
 
 QUEUE = "q"
@@ -47,21 +44,6 @@ class Result:
 
 Run = Callable[..., Result]
 
-# The printers of cli_output whose out parameter defaults to the sys.stdout of
-# the time cli_output was imported (see test_output_goes_to_the_current_stdout).
-PRINTERS = ("print_json", "print_table", "print_record")
-
-
-def to_current_stdout(printer: Callable[..., None]) -> Callable[..., None]:
-    """printer, writing to sys.stdout as it is when called unless told otherwise."""
-    @functools.wraps(printer)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("out", sys.stdout)
-        printer(*args, **kwargs)
-
-    return wrapper
-
-
 @pytest.fixture
 def jobsapi(api: Api, monkeypatch: pytest.MonkeyPatch,
             capsys: pytest.CaptureFixture[str]) -> Run:
@@ -69,8 +51,6 @@ def jobsapi(api: Api, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("JOBSAPI_URL", api.url)
     monkeypatch.setenv("JOBSAPI_TOKEN", api.token())
     monkeypatch.delenv("JOBSAPI_DSN", raising=False)
-    for name in PRINTERS:
-        monkeypatch.setattr(cli_output, name, to_current_stdout(getattr(cli_output, name)))
 
     def run(*args: str) -> Result:
         capsys.readouterr()
@@ -479,9 +459,6 @@ def test_worker_with_a_bad_handler_exits_2(jobsapi: Run, spec: str, message: str
     assert message in result.err
 
 
-@pytest.mark.xfail(strict=True, reason="cli_output.print_json/print_table/print_record take "
-                   "out: TextIO = sys.stdout, bound when the module is imported, so "
-                   "redirect_stdout (or capsys) does not see tables and JSON")
 def test_output_goes_to_the_current_stdout(api: Api) -> None:
     """main() run with stdout redirected prints its JSON and tables there, as
     it does its plain lines."""

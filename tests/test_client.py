@@ -39,12 +39,6 @@ LATER = datetime(2999, 1, 1, tzinfo=timezone.utc)
 # --- fixtures and helpers ----------------------------------------------------------
 
 @pytest.fixture
-def client(make_client: MakeClient) -> Client:
-    """An admin's client."""
-    return make_client()
-
-
-@pytest.fixture
 def worker(make_client: MakeClient) -> Client:
     """A worker's client (every queue)."""
     return make_client("jobs_worker", WORKER)

@@ -15,12 +15,6 @@ NAME = "orders_to_dwh"
 SOURCE = "crm"
 DESTINATION = "dwh"
 
-@pytest.fixture
-def client(make_client: MakeClient) -> Client:
-    """An admin's client."""
-    return make_client()
-
-
 def etl(client: Client, name: str = NAME) -> EtlRun:
     return client.etl_run(name, SOURCE, DESTINATION)
 

@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -23,99 +23,9 @@ from jobsapi import Client, Forbidden
 from jobsapi.models import Job
 from jobsapi.worker import JobCancelled, JobRun, PermanentFailure, Worker
 from worker_handlers import TIMEOUT, wait_for
-
-QUEUE = "q"
-# Short intervals so that reports and claims follow each other closely.
-FAST: dict[str, float] = {"poll_interval": 0.1, "heartbeat_interval": 0.3,
-                          "report_interval": 0.05}
+from worker_harness import QUEUE, Workers
 
 Handler = Callable[[JobRun], Any]
-
-
-class Running:
-    """A Worker whose run() goes on in a thread; what run() raised is kept."""
-
-    def __init__(self, worker: Worker) -> None:
-        self.worker = worker
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name=f"test-{worker.name}",
-                                       daemon=True)
-
-    def _run(self) -> None:
-        try:
-            self.worker.run(install_signal_handlers=False)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
-            self.error = exc
-
-    def join(self, timeout: float = TIMEOUT) -> None:
-        """Wait for run() to return; AssertionError if it does not in time."""
-        self.thread.join(timeout)
-        assert not self.thread.is_alive(), f"worker {self.worker.name} did not return"
-
-    def stop(self) -> None:
-        """stop() the worker, wait for run() to return, raise what it raised."""
-        self.worker.stop()
-        self.join()
-        if self.error is not None:
-            raise self.error
-
-
-class Workers:
-    """Starts workers and the gates their handlers wait on; close() opens every
-    gate and stops every worker."""
-
-    def __init__(self, api: Api, make_client: MakeClient) -> None:
-        self.api = api
-        self.make_client = make_client
-        self.running: list[Running] = []
-        self.gates: list[threading.Event] = []
-
-    def source(self, kind: str) -> Client | str:
-        """A Client with a worker token for every queue, or the connection string."""
-        if kind == "dsn":
-            return self.api.database_url
-        return self.make_client("jobs_worker", "worker", queues=["*"])
-
-    def gate(self) -> threading.Event:
-        """An event a handler waits on; set at teardown at the latest."""
-        gate = threading.Event()
-        self.gates.append(gate)
-        return gate
-
-    def start(self, handler: Handler, source: Client | str,
-              queues: list[str] | str | None = QUEUE, **kwargs: Any) -> Running:
-        """A worker on queues with the FAST intervals (kwargs override them), running."""
-        running = Running(Worker(source, queues, handler, **{**FAST, **kwargs}))
-        self.running.append(running)
-        running.thread.start()
-        return running
-
-    def close(self) -> None:
-        for gate in self.gates:
-            gate.set()
-        for running in self.running:
-            running.worker.stop()
-        hung = []
-        for running in self.running:
-            running.thread.join(TIMEOUT)
-            if running.thread.is_alive():
-                hung.append(running.worker.name)
-        assert not hung, f"workers still running at teardown: {hung}"
-
-
-@pytest.fixture
-def workers(api: Api, make_client: MakeClient) -> Iterator[Workers]:
-    harness = Workers(api, make_client)
-    try:
-        yield harness
-    finally:
-        harness.close()
-
-
-@pytest.fixture
-def client(make_client: MakeClient) -> Client:
-    """An admin Client, to submit jobs and watch them."""
-    return make_client()
 
 
 @pytest.fixture(params=["http", "dsn"])
@@ -283,9 +193,6 @@ def test_a_result_that_cannot_be_stored_fails_that_job_only(
     assert finished(client, later).result == "fine"
 
 
-@pytest.mark.xfail(strict=True, reason="Worker._execute catches Exception only: a SystemExit "
-                   "ends the slot's thread in _work, the job stays in _running (heartbeats "
-                   "keep it running, the slot is lost) and stop() waits for it for ever")
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_sys_exit_in_a_handler_fails_the_attempt_and_the_worker_goes_on(
         workers: Workers, client: Client) -> None:
@@ -608,8 +515,6 @@ def test_a_worker_needs_at_least_one_slot_and_a_known_source() -> None:
         Worker(42, QUEUE, lambda run: None)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="jobsapi/__init__.py does not export Worker, "
-                   "though its docstring says `from jobsapi import Client, Worker`")
 def test_the_worker_is_importable_from_the_package() -> None:
     """`from jobsapi import Worker`, as the package's docstring shows."""
     import jobsapi

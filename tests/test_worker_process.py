@@ -9,109 +9,20 @@ the job in flight may end.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import Api  # the client of conftest's api fixture
 from jobsapi import Client
-from test_worker import client  # noqa: F401 - the admin Client fixture
 from worker_handlers import TIMEOUT, wait_for
+from worker_harness import Processes, WorkerProcess
 
-ROOT = Path(__file__).resolve().parents[1]
-# The console script of the environment running the tests; PYTHONPATH puts
-# this checkout's package first.
-JOBSAPI = Path(sys.executable).with_name("jobsapi")
 QUEUE = "q"
 LEASE = ("--lease", "2", "--poll-interval", "0.2")
-
-
-def cli_env(api: Api, token: str | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a jobsapi process talking to the test API."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOBSAPI_")}
-    env.update(JOBSAPI_URL=api.url,
-               JOBSAPI_TOKEN=token or api.token("jobs_worker", "proc", queues=["*"]),
-               PYTHONPATH=os.pathsep.join([str(ROOT / "python_client"), str(ROOT)]),
-               PYTHONUNBUFFERED="1", **extra)
-    return env
-
-
-class WorkerProcess:
-    """A `jobsapi worker` process; its stdout and stderr go to a log file."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], name: str, log: Path) -> None:
-        self.proc = proc
-        self.name = name
-        self.log = log
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def send(self, sig: signal.Signals) -> None:
-        self.proc.send_signal(sig)
-
-    def wait(self, timeout: float = TIMEOUT) -> int:
-        """The exit code; AssertionError with the output if it runs on."""
-        try:
-            return self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise AssertionError(f"worker {self.name} still runs after {timeout}s:\n"
-                                 f"{self.output()}") from None
-
-    def wait_output(self, text: str) -> None:
-        """Wait until the process printed text (and is still running)."""
-        wait_for(lambda: text in self.output() or not self.alive(), f"{text!r} in the output")
-        assert text in self.output(), f"worker {self.name} exited:\n{self.output()}"
-
-
-class Processes:
-    """Starts worker processes; close() kills those still running."""
-
-    def __init__(self, api: Api, directory: Path) -> None:
-        self.api = api
-        self.directory = directory
-        self.started: list[WorkerProcess] = []
-
-    def worker(self, handler: str, *args: str, name: str | None = None,
-               env: dict[str, str] | None = None) -> WorkerProcess:
-        """`jobsapi worker tests.worker_handlers:HANDLER --name NAME ARGS...`."""
-        name = name or f"proc-{len(self.started) + 1}"
-        log = self.directory / f"{name}.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [str(JOBSAPI), "worker", f"tests.worker_handlers:{handler}", "--name", name,
-                 *args],
-                cwd=ROOT, env=env or cli_env(self.api), stdin=subprocess.DEVNULL, stdout=out,
-                stderr=subprocess.STDOUT)
-        started = WorkerProcess(proc, name, log)
-        self.started.append(started)
-        return started
-
-    def close(self) -> None:
-        for started in self.started:
-            if started.alive():
-                started.proc.kill()
-            started.proc.wait(TIMEOUT)
-
-
-@pytest.fixture
-def processes(api: Api, tmp_path: Path) -> Iterator[Processes]:
-    spawned = Processes(api, tmp_path)
-    try:
-        yield spawned
-    finally:
-        spawned.close()
 
 
 class Held:

@@ -20,11 +20,13 @@ from .errors import (
 )
 from .etl import EtlRun
 from .models import Event, EtlRunRow, Job, Lock, Queue, QueuePage, Stats, WorkerInfo
+from .worker import JobCancelled, JobRun, PermanentFailure, Worker
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Client", "Conflict", "EtlRun", "EtlRunRow", "Event", "Forbidden", "InvalidInput", "Job",
-    "JobTimeout", "JobsApiError", "Lock", "NotFound", "Queue", "QueuePage", "ServerError",
-    "Stats", "Unauthorized", "Unavailable", "WorkerInfo",
+    "JobCancelled", "JobRun", "JobTimeout", "JobsApiError", "Lock", "NotFound",
+    "PermanentFailure", "Queue", "QueuePage", "ServerError", "Stats", "Unauthorized",
+    "Unavailable", "Worker", "WorkerInfo",
 ]

@@ -76,7 +76,8 @@ def plain(value: Any) -> Any:
     return value
 
 
-def print_json(value: Any, out: TextIO = sys.stdout) -> None:
+def print_json(value: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
     json.dump(plain(value), out, indent=2, default=str)
     out.write("\n")
 
@@ -93,8 +94,9 @@ def cell(value: Any) -> str:
 
 
 def print_table(rows: Iterable[Row | dict[str, Any]], columns: Sequence[str],
-                out: TextIO = sys.stdout, *, empty: str = "(none)") -> None:
+                out: TextIO | None = None, *, empty: str = "(none)") -> None:
     """Rows as aligned columns; long cells are cut to fit the terminal."""
+    out = out or sys.stdout
     data = [r.to_dict() if isinstance(r, Row) else r for r in rows]
     if not data:
         print(empty, file=out)
@@ -110,9 +112,10 @@ def print_table(rows: Iterable[Row | dict[str, Any]], columns: Sequence[str],
         print("  ".join(_cut(v, w).ljust(w) for v, w in zip(r, widths)).rstrip(), file=out)
 
 
-def print_record(row: Row | dict[str, Any], out: TextIO = sys.stdout,
+def print_record(row: Row | dict[str, Any], out: TextIO | None = None,
                  skip: Iterable[str] = ()) -> None:
     """One row as 'field: value' lines."""
+    out = out or sys.stdout
     data = row.to_dict() if isinstance(row, Row) else row
     skipped = set(skip)
     width = max(len(k) for k in data)

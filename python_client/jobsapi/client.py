@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from postgrest import APIError, SyncPostgrestClient
-from postgrest.types import ReturnMethod
 
 from .errors import JobsApiError, JobTimeout, NotFound, Unavailable, make_error
 from .models import (

@@ -273,15 +273,20 @@ class Worker:
             run = self._inbox.get()
             if run is None:
                 return
-            # A job held ready may have been cancelled before its turn.
-            outcome = None if run.cancelled else self._execute(run)
-            with self._lock:
-                del self._running[run.id]
-                self._sent.pop(run.id, None)
-                if outcome is not None:
-                    self._outbox.append(outcome)
-                self.processed += 1
-            self._wake.set()
+            outcome = None
+            try:
+                # A job held ready may have been cancelled before its turn.
+                outcome = None if run.cancelled else self._execute(run)
+            finally:
+                # Whatever happened, the job leaves this worker's hands: no
+                # more heartbeats, so at worst its lease runs out.
+                with self._lock:
+                    del self._running[run.id]
+                    self._sent.pop(run.id, None)
+                    if outcome is not None:
+                        self._outbox.append(outcome)
+                    self.processed += 1
+                self._wake.set()
 
     def _execute(self, run: JobRun) -> tuple[str, dict[str, Any]] | None:
         try:
@@ -289,7 +294,7 @@ class Worker:
             json.dumps(value, allow_nan=False)
         except JobCancelled:
             return None
-        except Exception as exc:  # the handler's failure is the job's
+        except BaseException as exc:  # the handler's failure (sys.exit too) is the job's
             if run.cancelled:
                 return None
             report = {"job_id": run.id, "error": f"{type(exc).__name__}: {exc}",
