@@ -16,6 +16,7 @@ from .tokens import ROLES, make_token
 
 
 def cmd_up(args: argparse.Namespace) -> int:
+    """jobsapi up: start the local stack and print how to reach it."""
     stack = Stack()
     url = stack.up()
     token = make_token(jwt_secret(), "jobs_admin", "admin", ttl_seconds=args.ttl)
@@ -29,12 +30,14 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_down(args: argparse.Namespace) -> int:
+    """jobsapi down: stop what up started."""
     Stack().down()
     print("jobsapi is down")
     return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    """jobsapi migrate: apply migrations/ then sql/."""
     url = args.database_url or Stack().database_url()
     deploy(url)
     password = os.environ.get("JOBSAPI_AUTHENTICATOR_PASSWORD")
@@ -45,6 +48,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    """jobsapi token: print a token signed with the stack's secret."""
     ttl = None if args.ttl == 0 else args.ttl
     claims: dict[str, object] = {}
     if args.queues is not None:
@@ -58,6 +62,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
     parser = argparse.ArgumentParser(prog="jobsapi", description=__doc__,
                                      epilog=cli_output.EXIT_CODES_HELP,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -92,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the jobsapi command; returns its exit code."""
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

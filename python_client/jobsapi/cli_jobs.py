@@ -24,6 +24,7 @@ JOB_COLUMNS = ("id", "queue", "name", "status", "progress", "attempts", "created
 
 
 def client_for(args: argparse.Namespace) -> Client:
+    """A Client for --url and --token (or their environment variables)."""
     return Client(args.url, args.token)
 
 
@@ -55,6 +56,7 @@ def _finished_code(job: Job) -> int:
 # -- commands -----------------------------------------------------------------
 
 def cmd_submit(args: argparse.Namespace) -> int:
+    """jobsapi submit NAME [PAYLOAD]: submit a job, optionally wait for it."""
     with client_for(args) as client:
         job = client.submit(args.name, args.payload, queue=args.queue, priority=args.priority,
                             run_at=args.run_at, max_attempts=args.max_attempts,
@@ -70,6 +72,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """jobsapi list: a page of jobs matching the filters."""
     filters = {k: v for k, v in (("status", args.status), ("queue", args.queue),
                                  ("name", args.name), ("owner", args.owner)) if v}
     with client_for(args) as client:
@@ -79,6 +82,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """jobsapi show JOB: every field of a job, then its events."""
     with client_for(args) as client:
         job = client.get(args.job_id)
         events = client.events(args.job_id)
@@ -93,6 +97,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
+    """jobsapi cancel JOB."""
     with client_for(args) as client:
         job = client.cancel(args.job_id)
     if args.json:
@@ -103,6 +108,7 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_retry(args: argparse.Namespace) -> int:
+    """jobsapi retry JOB: submit a retry (or retry every failed retry)."""
     with client_for(args) as client:
         if args.failed_retries:
             jobs = client.retry_failed_retries(args.job_id)
@@ -119,6 +125,7 @@ def cmd_retry(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """jobsapi stats: jobs per status and workers."""
     with client_for(args) as client:
         stats = client.stats()
     if args.json:
@@ -129,6 +136,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_queues(args: argparse.Namespace) -> int:
+    """jobsapi queues: each queue's state and jobs per status."""
     with client_for(args) as client:
         queues = client.queues()
     if args.json:
@@ -144,6 +152,7 @@ def cmd_queues(args: argparse.Namespace) -> int:
 
 
 def cmd_pause(args: argparse.Namespace) -> int:
+    """jobsapi pause|resume QUEUE."""
     with client_for(args) as client:
         queue = client.pause(args.queue) if args.paused else client.resume(args.queue)
     if args.json:
@@ -178,6 +187,7 @@ def _watch(args: argparse.Namespace, client: Client, job_id: int) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    """jobsapi watch JOB: a progress bar until the job ends."""
     with client_for(args) as client:
         return _watch(args, client, args.job_id)
 
@@ -200,6 +210,7 @@ def load_handler(spec: str) -> Callable[..., Any]:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """jobsapi worker MODULE:FUNCTION: run jobs until SIGINT/SIGTERM."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     queues = [q.strip() for value in args.queue or [] for q in value.split(",") if q.strip()]

@@ -77,6 +77,7 @@ def plain(value: Any) -> Any:
 
 
 def print_json(value: Any, out: TextIO | None = None) -> None:
+    """A value (rows included) as indented JSON."""
     out = out or sys.stdout
     json.dump(plain(value), out, indent=2, default=str)
     out.write("\n")

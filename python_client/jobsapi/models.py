@@ -34,6 +34,7 @@ class Row:
 
     @classmethod
     def from_row(cls: type[R], row: dict[str, Any]) -> R:
+        """A row from the JSON object of a response (or a psycopg dict row)."""
         names = {f.name for f in dataclasses.fields(cls)} - {"extra"}
         known = {k: (parse_time(v) if k in cls.TIMES else v)
                  for k, v in row.items() if k in names}
@@ -141,6 +142,7 @@ class QueuePage(Row):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> QueuePage:
+        """The page with its jobs as Job rows."""
         page = super().from_row(row)
         page.jobs = [Job.from_row(j) for j in row.get("jobs") or []]
         return page

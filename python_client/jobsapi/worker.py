@@ -70,22 +70,27 @@ class JobRun:
 
     @property
     def id(self) -> int:
+        """The job's id."""
         return self.job.id
 
     @property
     def name(self) -> str:
+        """The job's name."""
         return self.job.name
 
     @property
     def queue(self) -> str:
+        """The queue it was claimed from."""
         return self.job.queue
 
     @property
     def payload(self) -> Any:
+        """The job's input."""
         return self.job.payload
 
     @property
     def meta(self) -> dict[str, Any]:
+        """The job's labels (an empty dict when none)."""
         return self.job.meta or {}
 
     @property

@@ -33,20 +33,27 @@ class Backend(Protocol):
     can_listen: bool
 
     def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
-              lease_seconds: int) -> list[Job]: ...
+              lease_seconds: int) -> list[Job]:
+        """Claim up to max_jobs due jobs under a lease (claim_jobs)."""
 
     def heartbeat(self, job_id: int, worker: str, progress: int | None,
-                  message: str | None, lease_seconds: int) -> Heartbeat: ...
+                  message: str | None, lease_seconds: int) -> Heartbeat:
+        """Report progress and extend the lease (heartbeat)."""
 
-    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]: ...
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
+        """Report jobs done (complete_jobs)."""
 
-    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]: ...
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
+        """Report failed attempts (fail_jobs)."""
 
-    def stop_worker(self, worker: str) -> None: ...
+    def stop_worker(self, worker: str) -> None:
+        """Mark the worker stopped (stop_worker)."""
 
-    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None: ...
+    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
+        """Call on_queue(queue) for each jobs_queued notification until stop is set."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the connections."""
 
 
 class HttpBackend:
