@@ -14,7 +14,11 @@
 --   wake       each queue with newly queued jobs is sent as a notification
 --              on channel jobs_queued, so that workers LISTENing there claim
 --              at once instead of polling (delivered at commit; duplicates
---              within a transaction are folded by PostgreSQL)
+--              within a transaction are folded by PostgreSQL). A NOTIFY
+--              serializes the commits of notifying transactions, which
+--              halves one-job-per-transaction enqueue rates under
+--              concurrency: where no worker LISTENs, turn it off with
+--              ALTER DATABASE ... SET jobsapi.notify = off.
 -- SECURITY DEFINER: callers may change jobs but must not write the event log,
 -- the ledger, locks or queues directly; the waiting jobs may be another
 -- caller's. Transition tables carry no statistics, so the planner would pair
@@ -70,8 +74,10 @@ BEGIN
     END IF;
 
     -- wake
-    PERFORM pg_notify('jobs_queued', q.queue)
-    FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+    IF jobs_internal.notify_enabled() THEN
+        PERFORM pg_notify('jobs_queued', q.queue)
+        FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+    END IF;
     RETURN NULL;
 END;
 $$;
@@ -201,8 +207,10 @@ BEGIN
     -- wake: scheduled jobs that came due, rescued and resumed jobs, jobs
     -- whose predecessor completed (a PATCH of a queued job wakes too, which
     -- costs a worker one empty claim).
-    PERFORM pg_notify('jobs_queued', q.queue)
-    FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+    IF jobs_internal.notify_enabled() THEN
+        PERFORM pg_notify('jobs_queued', q.queue)
+        FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+    END IF;
     RETURN NULL;
 END;
 $$;

@@ -235,3 +235,17 @@ BEGIN
     END CASE;
 END;
 $$;
+
+-- Whether statements that queue jobs NOTIFY jobs_queued (after_statement.sql):
+-- on unless the setting jobsapi.notify is off (for the database, a role or
+-- a session).
+CREATE FUNCTION jobs_internal.notify_enabled()
+RETURNS boolean
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT coalesce(current_setting('jobsapi.notify', TRUE), '') NOT IN ('off', 'false', '0');
+END;
+
+COMMENT ON FUNCTION jobs_internal.notify_enabled() IS
+'True unless the setting jobsapi.notify is off: then no NOTIFY jobs_queued is sent.';

@@ -85,7 +85,7 @@ BEGIN
             keep_failed = NEW.keep_failed
         WHERE q.name = OLD.name;
         -- A resumed queue wakes the workers listening on jobs_queued.
-        IF OLD.paused AND NOT NEW.paused THEN
+        IF OLD.paused AND NOT NEW.paused AND jobs_internal.notify_enabled() THEN
             PERFORM pg_notify('jobs_queued', NEW.name);
         END IF;
         RETURN NEW;

@@ -1,0 +1,85 @@
+"""NOTIFY jobs_queued: the database names each queue whose jobs became due,
+so that a LISTENing worker claims at once. Checked with a real LISTEN."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import psycopg
+import pytest
+
+from factories import call, make_job
+
+
+@pytest.fixture
+def listener(connect: Callable[..., psycopg.Connection]) -> psycopg.Connection:
+    conn = connect()
+    conn.execute("LISTEN jobs_queued")
+    return conn
+
+
+def heard(listener: psycopg.Connection, wait: float = 0.3) -> list[str]:
+    """The payloads (queue names) delivered so far, in order."""
+    return [n.payload for n in listener.notifies(timeout=wait)]
+
+
+def test_submitting_names_each_queue_once_per_statement(db, listener):
+    db.execute("INSERT INTO api.jobs (queue, name) SELECT q, 'j' FROM"
+               " unnest(ARRAY['a', 'a', 'b', 'a']) AS q")
+    assert sorted(heard(listener)) == ["a", "b"]
+
+
+def test_nothing_is_sent_before_commit_nor_for_a_rollback(db, listener):
+    with pytest.raises(psycopg.errors.RaiseException):
+        with db.transaction():
+            make_job(db, queue="a")
+            assert heard(listener, 0.1) == []
+            db.execute("DO $$ BEGIN RAISE EXCEPTION 'abort'; END $$")
+    assert heard(listener) == []
+
+
+def test_a_scheduled_job_is_announced_when_it_comes_due(db, listener):
+    job = make_job(db, queue="later", run_at="2999-01-01T00:00:00Z")
+    assert heard(listener) == []
+    db.execute("UPDATE jobs.job SET run_at = now() - interval '1 second' WHERE id = %s",
+               (job["id"],))
+    call(db, "claim_jobs", queues=["elsewhere"], worker="w")  # promotes every due job
+    assert heard(listener) == ["later"]
+
+
+def test_a_failed_attempt_is_announced_when_its_retry_is_due(db, listener):
+    job = make_job(db, queue="r")
+    heard(listener)
+    call(db, "claim_jobs", queues=["r"], worker="w")
+    call(db, "fail_job", job_id=job["id"], worker="w", error="boom")
+    assert heard(listener) == []  # scheduled after its backoff
+    db.execute("UPDATE jobs.job SET run_at = now() WHERE id = %s", (job["id"],))
+    call(db, "claim_jobs", queues=["elsewhere"], worker="w")
+    assert heard(listener) == ["r"]
+
+
+def test_resuming_a_paused_queue_is_announced(db, listener):
+    db.execute("INSERT INTO api.queues (name, paused) VALUES ('p', true)")
+    make_job(db, queue="p")
+    heard(listener)
+    db.execute("UPDATE api.queues SET max_attempts = 5 WHERE name = 'p'")
+    assert heard(listener) == []
+    db.execute("UPDATE api.queues SET paused = false WHERE name = 'p'")
+    assert heard(listener) == ["p"]
+
+
+def test_finishing_jobs_announces_nothing(db, listener):
+    job = make_job(db, queue="f")
+    heard(listener)
+    call(db, "claim_jobs", queues=["f"], worker="w")
+    call(db, "complete_job", job_id=job["id"], worker="w")
+    assert heard(listener) == []
+
+
+def test_the_setting_jobsapi_notify_off_silences_it(db, listener):
+    db.execute("SET jobsapi.notify = off")
+    make_job(db, queue="quiet")
+    assert heard(listener) == []
+    db.execute("RESET jobsapi.notify")
+    make_job(db, queue="loud")
+    assert heard(listener) == ["loud"]
