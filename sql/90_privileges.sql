@@ -102,6 +102,7 @@ TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION
 api.claim_jobs(text[], text, integer, integer),
 api.heartbeat(bigint, text, integer, text, jsonb, integer, jsonb),
+api.heartbeat_jobs(jsonb, text, integer),
 api.complete_jobs(jsonb, text),
 api.complete_job(bigint, text, jsonb, integer, integer, integer, text),
 api.fail_jobs(jsonb, text),

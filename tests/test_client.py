@@ -828,6 +828,22 @@ def test_heartbeat_reports_progress_and_extends_the_lease(client: Client,
         40, "page 4", {"pages": 4, "errors": 0}, ["p1", "p2", "p3"])
 
 
+def test_heartbeat_many_reports_on_held_jobs_and_leaves_out_the_rest(client: Client,
+                                                                      worker: Client) -> None:
+    first, second, other = (client.submit("crawl") for _ in range(3))
+    worker.claim(worker=WORKER, max_jobs=2, lease_seconds=10)
+    client.cancel(second.id)
+    replies = worker.heartbeat_many([{"job_id": first.id, "progress": 60, "message": "6/10"},
+                                     {"job_id": second.id}, {"job_id": other.id}],
+                                    worker=WORKER, lease_seconds=600)
+    assert [(r.job_id, r.status, r.cancel_requested) for r in replies] == [
+        (first.id, "running", False), (second.id, "cancelled", True)]
+    now = client.get(first.id)
+    assert (now.progress, now.message) == (60, "6/10")
+    assert now.lease_expires_at == replies[0].lease_expires_at
+    assert client.get(other.id).status == "queued"
+
+
 def test_heartbeat_from_another_worker_or_for_an_unknown_job_is_refused(
         client: Client, worker: Client) -> None:
     job = client.submit("crawl")

@@ -465,6 +465,9 @@ MATRIX = [
         label="the queues of the token"),
     row("POST", "/rpc/heartbeat", {"job_id": A_RUNNING, "progress": 50},               "403", "403", "200*", "200*"),
     row("POST", "/rpc/heartbeat", {"job_id": B_RUNNING, "progress": 50},               "403", "403", "404", "200*"),
+    row("POST", "/rpc/heartbeat_jobs", {"beats": [{"job_id": A_RUNNING, "progress": 5}]}, "403", "403", "200*", "200*"),
+    # A batch skips the jobs the caller does not see.
+    row("POST", "/rpc/heartbeat_jobs", {"beats": [{"job_id": B_RUNNING, "progress": 5}]}, "403", "403", "200", "200*"),
     row("POST", "/rpc/complete_job", {"job_id": A_RUNNING, "worker": "w1"},            "403", "403", "200*", "200*"),
     row("POST", "/rpc/complete_job", {"job_id": B_RUNNING, "worker": "w2"},            "403", "403", "404", "200*"),
     row("POST", "/rpc/complete_jobs", {"results": [{"job_id": A_RUNNING}]},            "403", "403", "200*", "200*"),

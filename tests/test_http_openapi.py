@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-LIFECYCLE_RPCS = ("claim_jobs", "heartbeat", "complete_job", "complete_jobs", "fail_job",
+LIFECYCLE_RPCS = ("claim_jobs", "heartbeat", "heartbeat_jobs", "complete_job", "complete_jobs", "fail_job",
                   "fail_jobs", "cancel_job", "reap_expired_leases")
 CORE_VIEWS = ("jobs", "job_events", "queues")
 
@@ -13,6 +13,7 @@ CORE_VIEWS = ("jobs", "job_events", "queues")
 RPC_ARGUMENTS = {
     "claim_jobs": {"queues", "worker", "max_jobs", "lease_seconds"},
     "heartbeat": {"job_id", "worker", "progress", "message"},
+    "heartbeat_jobs": {"beats", "worker", "lease_seconds"},
     "complete_job": {"job_id", "worker", "result", "num_success", "num_error", "num_ignore",
                      "message"},
     "complete_jobs": {"results", "worker"},

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import psycopg
+import pytest
+
 from factories import call, events, job, make_job
 
 
@@ -79,3 +82,51 @@ def test_a_worker_dying_inside_its_claim_transaction_loses_nothing(db, connect):
     assert job(db, job_id)["status"] == "queued"
     [row] = call(db, "claim_jobs", queues=["default"], worker="w2")
     assert row["id"] == job_id
+
+
+# --- heartbeat_jobs: one call for every job a worker holds.
+
+def test_heartbeat_jobs_extends_each_held_lease_and_records_progress(db):
+    first, second = claimed(db, queue="h"), claimed(db, queue="h")
+    expire(db, first)
+    replies = call(db, "heartbeat_jobs", worker="w1", lease_seconds=600, beats=[
+        {"job_id": first, "progress": 30, "message": "a third"}, {"job_id": second}])
+    assert [(r["job_id"], r["status"], r["cancel_requested"]) for r in replies] == [
+        (first, "running", False), (second, "running", False)]
+    rows = db.execute("SELECT id, progress, message, lease_expires_at > now() + interval"
+                      " '590 s' FROM jobs.job WHERE id IN (%s, %s) ORDER BY id",
+                      (first, second)).fetchall()
+    assert rows == [(first, 30, "a third", True), (second, 0, None, True)]
+    assert call(db, "reap_expired_leases") == []
+
+
+def test_heartbeat_jobs_answers_a_cancel_and_ends_the_job_cancelled(db):
+    job_id = claimed(db)
+    call(db, "cancel_job", job_id=job_id)
+    [reply] = call(db, "heartbeat_jobs", worker="w1", beats=[{"job_id": job_id}])
+    assert (reply["status"], reply["cancel_requested"]) == ("cancelled", True)
+    assert job(db, job_id)["status"] == "cancelled"
+
+
+def test_heartbeat_jobs_skips_what_the_worker_does_not_hold(db):
+    mine, theirs = claimed(db, queue="a"), claimed(db, worker="w2", queue="b")
+    done = claimed(db, queue="c")
+    call(db, "complete_job", job_id=done, worker="w1")
+    waiting = make_job(db, queue="d")["id"]
+    before = db.execute("SELECT id, lease_expires_at FROM jobs.job ORDER BY id").fetchall()
+    replies = call(db, "heartbeat_jobs", worker="w1", beats=[
+        {"job_id": i, "progress": 99} for i in (mine, theirs, done, waiting, 424242)])
+    assert [r["job_id"] for r in replies] == [mine]
+    after = dict(db.execute("SELECT id, lease_expires_at FROM jobs.job").fetchall())
+    assert [(i, after[i]) for i, _ in before if i != mine] == [b for b in before if b[0] != mine]
+    assert job(db, theirs)["progress"] == 0
+
+
+def test_heartbeat_jobs_refuses_a_bad_lease_and_changes_nothing(db):
+    job_id = claimed(db)
+    before = job(db, job_id)
+    for lease in (0, 86401, None):
+        with pytest.raises(psycopg.errors.InvalidParameterValue):
+            call(db, "heartbeat_jobs", worker="w1", lease_seconds=lease,
+                 beats=[{"job_id": job_id, "progress": 50}])
+    assert job(db, job_id) == before

@@ -431,6 +431,15 @@ class Client:
             "result": result, "lease_seconds": lease_seconds,
             "finished_items": finished_items})))
 
+    def heartbeat_many(self, beats: Iterable[Mapping[str, Any]], *,
+                       worker: str | None = None, lease_seconds: int = 300) -> list[Heartbeat]:
+        """Extend the leases of many held jobs in one request: {job_id, progress,
+        message} each. A job missing from the answer is no longer held."""
+        rows = self._rpc("heartbeat_jobs", _drop_none({
+            "beats": [_drop_none(b) for b in beats], "worker": worker,
+            "lease_seconds": lease_seconds}))
+        return [Heartbeat.from_row(r) for r in rows]
+
     def complete(self, job_id: int, result: Any = None, *, worker: str | None = None,
                  num_success: int | None = None, num_error: int | None = None,
                  num_ignore: int | None = None, message: str | None = None) -> Job:

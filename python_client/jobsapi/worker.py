@@ -41,7 +41,7 @@ from types import FrameType
 from typing import Any
 
 from .client import Client
-from .errors import Conflict, InvalidInput, JobsApiError, NotFound
+from .errors import InvalidInput, JobsApiError
 from .models import Job
 from .worker_backends import Backend, backend_for
 
@@ -358,32 +358,39 @@ class Worker:
     # -- heartbeats -----------------------------------------------------------
 
     def _beat(self) -> None:
+        """Every tick, one heartbeat_jobs call for the jobs due a report: those
+        with news from their handler, and those whose lease wants extending."""
         while not self._halt.wait(min(self.report_interval, self.heartbeat_interval)):
             now = time.monotonic()
             with self._lock:
-                due = [(run, self._sent.get(run.id, now)) for run in self._running.values()]
-            for run, sent in due:
-                if run.cancelled:
-                    continue
-                if not (run._dirty and now - sent >= self.report_interval) and \
-                        now - sent < self.heartbeat_interval:
-                    continue
+                held = [(run, self._sent.get(run.id, now)) for run in self._running.values()]
+            due = [run for run, sent in held if not run.cancelled and (
+                now - sent >= self.heartbeat_interval
+                or (run._dirty and now - sent >= self.report_interval))]
+            if not due:
+                continue
+            beats = []
+            for run in due:
                 progress, message = run._take_report()
-                with self._lock:
+                beats.append({"job_id": run.id, "progress": progress, "message": message})
+            with self._lock:
+                for run in due:
                     if run.id in self._sent:
                         self._sent[run.id] = now
-                try:
-                    reply = self.backend.heartbeat(run.id, self.name, progress, message,
-                                                   self.lease_seconds)
-                except (NotFound, Conflict) as exc:
-                    # No longer ours (the lease ran out and it was taken back).
-                    log.warning("job %s: %s; stopping it", run.id, exc)
+            try:
+                replies = {r.job_id: r for r in self.backend.heartbeat_many(
+                    [{k: v for k, v in b.items() if v is not None} for b in beats],
+                    self.name, self.lease_seconds)}
+            except JobsApiError as exc:
+                log.warning("heartbeat of %d job(s) failed: %s", len(due), exc)
+                continue
+            for run in due:
+                reply = replies.get(run.id)
+                if reply is None:
+                    # No longer ours: reported meanwhile, or the lease ran out
+                    # and the job was taken back. Its handler should stop.
                     run._cancelled.set()
-                    continue
-                except JobsApiError as exc:
-                    log.warning("heartbeat of job %s failed: %s", run.id, exc)
-                    continue
-                if reply.cancel_requested:
+                elif reply.cancel_requested:
                     log.info("job %s was cancelled", run.id)
                     run._cancelled.set()
 

@@ -1,6 +1,6 @@
 """How a Worker talks to jobsapi: over HTTP (a Client) or straight to
 PostgreSQL (a connection string). Both call the same database functions
-(claim_jobs, heartbeat, complete_jobs, fail_jobs, stop_worker); only the
+(claim_jobs, heartbeat_jobs, complete_jobs, fail_jobs, stop_worker); only the
 database connection can LISTEN for new jobs instead of polling.
 """
 
@@ -36,9 +36,9 @@ class Backend(Protocol):
               lease_seconds: int) -> list[Job]:
         """Claim up to max_jobs due jobs under a lease (claim_jobs)."""
 
-    def heartbeat(self, job_id: int, worker: str, progress: int | None,
-                  message: str | None, lease_seconds: int) -> Heartbeat:
-        """Report progress and extend the lease (heartbeat)."""
+    def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,
+                       lease_seconds: int) -> list[Heartbeat]:
+        """Extend the leases of many jobs (heartbeat_jobs); the missing are lost."""
 
     def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
         """Report jobs done (complete_jobs)."""
@@ -69,10 +69,9 @@ class HttpBackend:
         return self.client.claim(queues, worker=worker, max_jobs=max_jobs,
                                  lease_seconds=lease_seconds)
 
-    def heartbeat(self, job_id: int, worker: str, progress: int | None,
-                  message: str | None, lease_seconds: int) -> Heartbeat:
-        return self.client.heartbeat(job_id, worker=worker, progress=progress,
-                                     message=message, lease_seconds=lease_seconds)
+    def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,
+                       lease_seconds: int) -> list[Heartbeat]:
+        return self.client.heartbeat_many(beats, worker=worker, lease_seconds=lease_seconds)
 
     def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
         return self.client.complete_many(results, worker=worker)
@@ -133,13 +132,11 @@ class SqlBackend:
                            lease_seconds))
         return [Job.from_row(r) for r in rows]
 
-    def heartbeat(self, job_id: int, worker: str, progress: int | None,
-                  message: str | None, lease_seconds: int) -> Heartbeat:
-        rows = self._rows(
-            "SELECT * FROM api.heartbeat(job_id => %s, worker => %s, progress => %s,"
-            " message => %s, lease_seconds => %s)",
-            (job_id, worker, progress, message, lease_seconds))
-        return Heartbeat.from_row(rows[0])
+    def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,
+                       lease_seconds: int) -> list[Heartbeat]:
+        rows = self._rows("SELECT * FROM api.heartbeat_jobs(%s, %s, %s)",
+                          (Jsonb(beats, dumps=_dumps), worker, lease_seconds))
+        return [Heartbeat.from_row(r) for r in rows]
 
     def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
         rows = self._rows("SELECT * FROM api.complete_jobs(%s, %s)",

@@ -1,0 +1,57 @@
+-- heartbeat_jobs: a worker extends the leases of many running jobs at once.
+-- Depends on: heartbeat.sql (api.heartbeat_reply), 20_internals.
+
+CREATE FUNCTION api.heartbeat_jobs(
+    beats jsonb,
+    worker text DEFAULT NULL,
+    lease_seconds integer DEFAULT 300
+)
+RETURNS SETOF api.heartbeat_reply
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    -- The ids first, so that the update finds its rows by primary key
+    -- whatever the statistics say about running jobs.
+    v_wanted bigint[] := ARRAY(
+        SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(beats) AS e
+    );
+BEGIN
+    IF lease_seconds IS NULL OR lease_seconds NOT BETWEEN 1 AND 86400 THEN
+        RAISE EXCEPTION 'lease_seconds must be between 1 and 86400, not %',
+            lease_seconds
+            USING ERRCODE = '22023';
+    END IF;
+    IF worker IS NOT NULL THEN
+        PERFORM jobs_internal.see_worker(worker, NULL);
+    END IF;
+    -- As heartbeat: a cancelling job becomes cancelled here, the worker now
+    -- knows.
+    RETURN QUERY
+    WITH beaten AS (
+        UPDATE jobs.job AS j
+        SET
+            status = CASE
+                WHEN j.status = 'cancelling' THEN 'cancelled' ELSE j.status
+            END::jobs.job_status,
+            progress = coalesce(b.progress, j.progress),
+            message = coalesce(b.message, j.message),
+            lease_expires_at = now() + make_interval(secs => lease_seconds)
+        FROM jsonb_to_recordset(beats) AS b (job_id bigint, progress integer, message text)
+        WHERE
+            j.id = ANY(v_wanted)
+            AND j.id = b.job_id
+            AND j.status IN ('running', 'cancelling')
+            AND (heartbeat_jobs.worker IS NULL OR j.worker = heartbeat_jobs.worker)
+        RETURNING j.id, j.status, j.status = 'cancelled' AS cancel_requested, j.lease_expires_at
+    )
+
+    SELECT b.id, b.status, b.cancel_requested, b.lease_expires_at
+    FROM beaten AS b
+    ORDER BY b.id;
+END;
+$$;
+
+COMMENT ON FUNCTION api.heartbeat_jobs(jsonb, text, integer) IS
+$$Report on many running jobs at once
+
+beats is a JSON array of objects {job_id, progress, message}; omitted fields keep their value. Extends the lease of each job the worker holds by lease_seconds and answers one heartbeat reply per such job: cancel_requested true means a cancel was asked, the job is now cancelled and its work should stop. Jobs that are not running (or are held by another worker) are skipped: a job missing from the answer is no longer the worker's.$$;
