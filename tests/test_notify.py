@@ -18,6 +18,13 @@ def listener(connect: Callable[..., psycopg.Connection]) -> psycopg.Connection:
     return conn
 
 
+@pytest.fixture
+def cancels(connect: Callable[..., psycopg.Connection]) -> psycopg.Connection:
+    conn = connect()
+    conn.execute("LISTEN jobs_cancelling")
+    return conn
+
+
 def heard(listener: psycopg.Connection, wait: float = 0.3) -> list[str]:
     """The payloads (queue names) delivered so far, in order."""
     return [n.payload for n in listener.notifies(timeout=wait)]
@@ -74,6 +81,16 @@ def test_finishing_jobs_announces_nothing(db, listener):
     call(db, "claim_jobs", queues=["f"], worker="w")
     call(db, "complete_job", job_id=job["id"], worker="w")
     assert heard(listener) == []
+
+
+def test_a_cancel_of_a_running_job_names_it_once(db, cancels):
+    running = make_job(db, queue="c")
+    waiting = make_job(db, queue="elsewhere")
+    call(db, "claim_jobs", queues=["c"], worker="w")
+    call(db, "cancel_job", job_id=running["id"])
+    call(db, "cancel_job", job_id=running["id"])  # already cancelling: no news
+    call(db, "cancel_job", job_id=waiting["id"])  # cancelled at once: no worker to tell
+    assert heard(cancels) == [str(running["id"])]
 
 
 def test_the_setting_jobsapi_notify_off_silences_it(db, listener):

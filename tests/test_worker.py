@@ -305,6 +305,26 @@ def test_a_cancel_reaches_the_running_handler_and_the_worker_goes_on(
         ["queued", "running", "cancelling", "cancelled"]
 
 
+def test_a_listening_worker_learns_a_cancel_before_its_next_heartbeat(
+        workers: Workers, client: Client) -> None:
+    """Over the connection string the database names the job on
+    jobs_cancelling: the handler sees the cancel though heartbeats are due
+    only every 60 s."""
+    seen: list[bool] = []
+
+    def handler(run: JobRun) -> None:
+        wait_for(lambda: run.cancelled, "the cancel to reach the handler", timeout=10)
+        seen.append(run.cancelled)
+        run.check_cancelled()
+
+    job = submit(client)
+    workers.start(handler, workers.source("dsn"), heartbeat_interval=60, lease_seconds=300)
+    job_in(client, job, "running")
+    client.cancel(job.id)
+    assert finished(client, job).status == "cancelled"
+    assert seen == [True]
+
+
 def test_a_handler_that_ignores_the_cancel_leaves_the_job_cancelled(
         workers: Workers, source: Client | str, client: Client) -> None:
     """A handler that returns normally after its job was cancelled does not

@@ -14,7 +14,9 @@
   retries it while attempts remain (raise PermanentFailure to stop retries).
 - Progress and messages go out with heartbeats, which also extend the
   lease. A cancel arrives with a heartbeat: run.cancelled turns true and
-  run.progress() / run.check_cancelled() raise JobCancelled.
+  run.progress() / run.check_cancelled() raise JobCancelled. A worker on a
+  connection string hears of the cancel at once (jobs_cancelling) and
+  sends that heartbeat right away.
 - SIGINT or SIGTERM: no new claims, in-flight jobs finish and are reported,
   the worker marks itself stopped. A second signal exits at once; a killed
   worker's jobs go back to their queue when their lease runs out.
@@ -43,7 +45,7 @@ from typing import Any
 from .client import Client
 from .errors import InvalidInput, JobsApiError
 from .models import Job
-from .worker_backends import Backend, backend_for
+from .worker_backends import CANCELLING, Backend, backend_for
 
 log = logging.getLogger("jobsapi.worker")
 
@@ -205,7 +207,7 @@ class Worker:
                                         daemon=True))
         if self.backend.can_listen:
             threads.append(threading.Thread(target=self.backend.listen, name="jobsapi-listen",
-                                            args=(self._on_queue, self._halt), daemon=True))
+                                            args=(self._on_note, self._halt), daemon=True))
         for thread in threads:
             thread.start()
         try:
@@ -224,8 +226,14 @@ class Worker:
 
     # -- the main loop ------------------------------------------------------
 
-    def _on_queue(self, queue: str) -> None:
-        if not queue or self.queues is None or queue in self.queues:
+    def _on_note(self, channel: str, payload: str) -> None:
+        if channel == CANCELLING:
+            # Ask the heartbeat thread to report on that job now: the reply
+            # says the cancel, and the handler learns it.
+            with self._lock:
+                if payload.isdigit() and int(payload) in self._sent:
+                    self._sent[int(payload)] = float("-inf")
+        elif not payload or self.queues is None or payload in self.queues:
             self._wake.set()
 
     def _loop(self) -> None:

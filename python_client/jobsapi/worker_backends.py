@@ -22,9 +22,11 @@ from .models import Heartbeat, Job
 
 log = logging.getLogger("jobsapi.worker")
 
-# The channel the database notifies with a queue name when jobs become due
-# there (sql/20_internals/after_statement.sql).
-CHANNEL = "jobs_queued"
+# The channels the database notifies (sql/20_internals/after_statement.sql):
+# a queue's name when jobs become due there, a job's id when a cancel of the
+# running job is asked.
+QUEUED = "jobs_queued"
+CANCELLING = "jobs_cancelling"
 
 
 class Backend(Protocol):
@@ -49,8 +51,8 @@ class Backend(Protocol):
     def stop_worker(self, worker: str) -> None:
         """Mark the worker stopped (stop_worker)."""
 
-    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
-        """Call on_queue(queue) for each jobs_queued notification until stop is set."""
+    def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
+        """Call on_note(channel, payload) for each notification until stop is set."""
 
     def close(self) -> None:
         """Close the connections."""
@@ -82,7 +84,7 @@ class HttpBackend:
     def stop_worker(self, worker: str) -> None:
         self.client.stop_worker(worker)
 
-    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
+    def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
         raise NotImplementedError("an HTTP worker polls")
 
     def close(self) -> None:
@@ -151,21 +153,21 @@ class SqlBackend:
     def stop_worker(self, worker: str) -> None:
         self._rows("SELECT * FROM api.stop_worker(%s)", (worker,))
 
-    def listen(self, on_queue: Callable[[str], None], stop: threading.Event) -> None:
-        """LISTEN until stop is set, calling on_queue(name) per notification.
-
-        A lost connection is opened again; meanwhile the worker's polling
-        keeps it going.
+    def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
+        """LISTEN until stop is set, calling on_note(channel, payload) per
+        notification. A lost connection is opened again; meanwhile the
+        worker's polling and heartbeats keep it going.
         """
         while not stop.is_set():
             try:
                 with psycopg.connect(self.dsn, autocommit=True) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
+                    conn.execute(f"LISTEN {QUEUED}")
+                    conn.execute(f"LISTEN {CANCELLING}")
                     # Anything queued while not listening is found by a claim.
-                    on_queue("")
+                    on_note(QUEUED, "")
                     while not stop.is_set():
                         for note in conn.notifies(timeout=0.5):
-                            on_queue(note.payload)
+                            on_note(note.channel, note.payload)
             except psycopg.Error as exc:
                 log.warning("LISTEN connection lost (%s); reconnecting", exc)
                 stop.wait(1.0)

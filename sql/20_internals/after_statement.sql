@@ -14,7 +14,8 @@
 --   wake       each queue with newly queued jobs is sent as a notification
 --              on channel jobs_queued, so that workers LISTENing there claim
 --              at once instead of polling (delivered at commit; duplicates
---              within a transaction are folded by PostgreSQL). A NOTIFY
+--              within a transaction are folded by PostgreSQL); each running
+--              job asked to cancel, by id, on channel jobs_cancelling. A NOTIFY
 --              serializes the commits of notifying transactions, which
 --              halves one-job-per-transaction enqueue rates under
 --              concurrency: where no worker LISTENs, turn it off with
@@ -206,10 +207,18 @@ BEGIN
 
     -- wake: scheduled jobs that came due, rescued and resumed jobs, jobs
     -- whose predecessor completed (a PATCH of a queued job wakes too, which
-    -- costs a worker one empty claim).
+    -- costs a worker one empty claim). A running job asked to cancel is
+    -- named on jobs_cancelling, so that its worker stops it at once rather
+    -- than at its next heartbeat.
     IF jobs_internal.notify_enabled() THEN
         PERFORM pg_notify('jobs_queued', q.queue)
         FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+        IF EXISTS (SELECT FROM new_rows AS n WHERE n.status = 'cancelling') THEN
+            PERFORM pg_notify('jobs_cancelling', n.id::text)
+            FROM old_rows AS o
+            INNER JOIN new_rows AS n ON o.id = n.id
+            WHERE n.status = 'cancelling' AND o.status <> 'cancelling';
+        END IF;
     END IF;
     RETURN NULL;
 END;
