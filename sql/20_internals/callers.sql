@@ -177,5 +177,16 @@ BEGIN
         RAISE EXCEPTION 'the queues claim must be a list of queue names'
             USING ERRCODE = 'PT401';
     END IF;
+    -- PostgREST hands a function without a single unnamed text or bytea
+    -- parameter a text/plain or octet-stream body as no arguments at all:
+    -- the call would run with its defaults (claim_jobs would claim).
+    IF current_setting('request.method', TRUE) = 'POST'
+        AND current_setting('request.path', TRUE) LIKE '/rpc/%'
+        AND split_part(lower(coalesce(
+            nullif(current_setting('request.headers', TRUE), '')::jsonb ->> 'content-type', ''
+        )), ';', 1) IN ('text/plain', 'application/octet-stream') THEN
+        RAISE EXCEPTION 'send the arguments as JSON (Content-Type: application/json)'
+            USING ERRCODE = 'PT415';
+    END IF;
 END;
 $$;
