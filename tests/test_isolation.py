@@ -246,3 +246,15 @@ def test_every_policy_is_described(db):
     """).fetchall()
     assert db.execute("SELECT count(*) FROM pg_policy").fetchone()[0] >= 8
     assert rows == []
+
+
+def test_a_job_moved_to_another_queue_is_the_latest_run_of_its_name_there(callers):
+    """latest_runs of a worker of queue q shows a name whose newest job an
+    admin moved into q from elsewhere."""
+    admin, worker_q = callers["admin"], callers["worker_q"]
+    moved = make_job(admin, queue="elsewhere", name="nightly")["id"]
+    assert worker_q.execute("SELECT job_id FROM api.latest_runs WHERE name = 'nightly'"
+                            ).fetchall() == []
+    admin.execute("UPDATE api.jobs SET queue = 'q' WHERE id = %s", (moved,))
+    assert worker_q.execute("SELECT job_id, queue FROM api.latest_runs WHERE name = 'nightly'"
+                            ).fetchall() == [(moved, "q")]

@@ -126,18 +126,19 @@ BEGIN
     GROUP BY c.queue, c.owner, c.status
     HAVING sum(c.jobs) <> 0;
 
-    -- history: a renamed job is the newest of its new name; the jobs that
-    -- just finished.
+    -- history: a renamed job is the newest of its new name, a job moved to
+    -- another queue the newest of its name there; the jobs that just
+    -- finished.
     IF EXISTS (
         SELECT FROM old_rows AS o
         INNER JOIN new_rows AS n ON o.id = n.id
-        WHERE o.name <> n.name
+        WHERE o.name <> n.name OR o.queue <> n.queue
     ) THEN
         INSERT INTO jobs.name_latest (name, owner, queue, job_id)
         SELECT n.name, n.owner, n.queue, max(n.id)
         FROM old_rows AS o
         INNER JOIN new_rows AS n ON o.id = n.id
-        WHERE o.name <> n.name
+        WHERE o.name <> n.name OR o.queue <> n.queue
         GROUP BY n.name, n.owner, n.queue;
     END IF;
     INSERT INTO jobs.job_history (
