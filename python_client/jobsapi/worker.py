@@ -287,9 +287,11 @@ class Worker:
             if run is None:
                 return
             outcome = None
+            began = time.monotonic()
             try:
                 # A job held ready may have been cancelled before its turn.
                 outcome = None if run.cancelled else self._execute(run)
+                _log_outcome(run, outcome, time.monotonic() - began)
             finally:
                 # Whatever happened, the job leaves this worker's hands: no
                 # more heartbeats, so at worst its lease runs out.
@@ -407,3 +409,15 @@ class Worker:
             func(*args)
         except JobsApiError as exc:
             log.warning("%s failed: %s", getattr(func, "__name__", func), exc)
+
+
+def _log_outcome(run: JobRun, outcome: tuple[str, dict[str, Any]] | None,
+                 seconds: float) -> None:
+    """One line per job, for whoever watches the worker's output."""
+    if outcome is None:
+        log.info("job %s (%s) stopped: cancelled", run.id, run.name)
+    elif outcome[0] == "complete":
+        log.info("job %s (%s) done in %.3fs", run.id, run.name, seconds)
+    else:
+        log.warning("job %s (%s) failed after %.3fs: %s", run.id, run.name, seconds,
+                    outcome[1]["error"])
