@@ -459,6 +459,15 @@ def test_worker_with_a_bad_handler_exits_2(jobsapi: Run, spec: str, message: str
     assert message in result.err
 
 
+@pytest.mark.parametrize("option", [("--concurrency", "0"), ("--lease", "-5"),
+                                    ("--batch-size", "many")])
+def test_worker_with_a_bad_number_exits_2(jobsapi: Run, option: tuple[str, str]) -> None:
+    """A worker option that is not a whole number of 1 or more is a usage error."""
+    result = jobsapi("worker", "worker_handlers:double", "--queue", QUEUE, *option)
+    assert result.code == 2
+    assert "expected a whole number of 1 or more" in result.err
+
+
 def test_output_goes_to_the_current_stdout(api: Api) -> None:
     """main() run with stdout redirected prints its JSON and tables there, as
     it does its plain lines."""

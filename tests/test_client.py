@@ -546,6 +546,15 @@ def test_pause_answers_the_counts_after_the_pause(client: Client) -> None:
     assert client.pause("mail").counts == {**ZERO, "paused": 1}
 
 
+def test_a_queue_whose_name_reads_like_an_operator_is_found_by_its_name(
+        client: Client) -> None:
+    """queue, pause and resume look a name up as it is, dots and all."""
+    client.submit("mail", queue="in.bound")
+    assert client.queue("in.bound").counts["queued"] == 1
+    assert client.pause("in.bound").paused is True
+    assert client.resume("in.bound").paused is False
+
+
 def test_pause_an_unknown_queue_is_not_found(client: Client) -> None:
     with pytest.raises(NotFound):
         client.pause("nowhere")
@@ -993,9 +1002,15 @@ def test_an_error_carries_the_servers_message_code_details_and_hint(
     (None, "23514", InvalidInput),
     (None, "22P02", InvalidInput),
     (None, "42501", Forbidden),
-    (None, "28P01", Unauthorized),
+    (None, "28P01", Forbidden),  # as PostgREST answers a class 28 error
+    (None, "42P01", NotFound),
+    (None, "42883", NotFound),
     (None, "P0001", InvalidInput),
-    (None, "XX000", JobsApiError),
+    (None, "57014", ServerError),
+    (None, "08006", ServerError),
+    (None, "XX000", ServerError),
+    (None, "0A000", InvalidInput),  # PostgREST's default: 400
+    (None, "PGRST999", JobsApiError),
     (None, None, JobsApiError),
 ])
 def test_error_class_follows_the_status_then_the_sqlstate(

@@ -540,3 +540,90 @@ def test_the_worker_is_importable_from_the_package() -> None:
     import jobsapi
 
     assert jobsapi.Worker is Worker
+
+
+# --- reports the database refuses, and a lease lost while the job still runs
+
+def test_a_job_claimed_again_after_its_lease_ran_out_runs_once_more_and_reports_once(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """Heartbeats far apart and a 2 s lease: the worker's own next claim takes
+    the job back and claims it again. The first run learns it lost the job,
+    its outcome is dropped, the second attempt's is reported, and the worker
+    goes on with other jobs."""
+    def handler(run: JobRun) -> str:
+        if run.payload == "slow" and run.attempts == 1:
+            wait_for(lambda: run.cancelled, "the first run to learn it lost the job")
+            return "first"
+        return f"attempt {run.attempts}"
+
+    job = submit(client, "slow", max_attempts=5)
+    running = workers.start(handler, source, concurrency=2, lease_seconds=2,
+                            heartbeat_interval=60)
+    done = finished(client, job)
+    assert (done.status, done.result, done.attempts) == ("completed", "attempt 2", 2)
+    assert finished(client, submit(client, "next")).result == "attempt 1"
+    assert running.thread.is_alive() and running.error is None
+
+
+def test_text_the_database_cannot_store_is_cleaned_from_errors_and_messages(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """A NUL in an exception's text or a progress message (PostgreSQL text
+    cannot hold one) is dropped: the failure is recorded, the message shown,
+    and a job beside it keeps its lease."""
+    gate = workers.gate()
+
+    def handler(run: JobRun) -> str:
+        if run.payload == "raise":
+            raise ValueError("bad\x00byte")
+        run.progress(10, "half\x00way")
+        gate.wait(TIMEOUT)
+        return "ok"
+
+    failing = submit(client, "raise", max_attempts=1)
+    reporting = submit(client, "report")
+    workers.start(handler, source, concurrency=2)
+    failed = finished(client, failing)
+    assert (failed.status, failed.error) == ("failed", "ValueError: badbyte")
+    assert job_in(client, reporting, "running") and wait_for(
+        lambda: client.get(reporting.id).message == "halfway", "the cleaned message")
+    gate.set()
+    done = finished(client, reporting)
+    assert (done.status, done.attempts, done.result) == ("completed", 1, "ok")
+
+
+def test_a_handler_that_raises_job_cancelled_unasked_fails_its_attempt(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """JobCancelled raised without a cancel is a failure like any other: the
+    job does not stay running until its lease ends."""
+    def handler(run: JobRun) -> None:
+        raise JobCancelled("stop, though nobody asked")
+
+    job = submit(client, max_attempts=1)
+    workers.start(handler, source)
+    failed = finished(client, job)
+    assert (failed.status, failed.error) == (
+        "failed", "JobCancelled: stop, though nobody asked")
+
+
+def test_a_result_that_is_not_utf8_fails_the_job_and_the_worker_goes_on(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """A lone surrogate (a file name os.listdir could not decode) cannot be
+    sent: the job fails with the encoder's error, the next job runs."""
+    def handler(run: JobRun) -> Any:
+        return {"file": "caf\udce9"} if run.payload == "bad" else "fine"
+
+    bad = submit(client, "bad", max_attempts=1)
+    good = submit(client, "good")
+    running = workers.start(handler, source)
+    failed = finished(client, bad)
+    assert failed.status == "failed" and failed.error.startswith("UnicodeEncodeError: ")
+    assert finished(client, good).result == "fine"
+    assert running.thread.is_alive() and running.error is None
+
+
+def test_a_worker_asks_for_no_more_than_claim_jobs_hands_out(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """batch_size above claim_jobs' limit of 1000 claims 1000 at a time."""
+    job = submit(client)
+    workers.start(lambda run: "ran", source, batch_size=1500)
+    assert finished(client, job).result == "ran"

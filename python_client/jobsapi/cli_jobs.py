@@ -28,6 +28,16 @@ def client_for(args: argparse.Namespace) -> Client:
     return Client(args.url, args.token)
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
 def _json_arg(text: str) -> Any:
     try:
         return json.loads(text)
@@ -292,12 +302,12 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                    help="called with each job (a jobsapi.worker.JobRun)")
     p.add_argument("--queue", "-q", action="append",
                    help="queue to work on (repeatable or comma-separated; default: all allowed)")
-    p.add_argument("--concurrency", "-c", type=int, default=1)
+    p.add_argument("--concurrency", "-c", type=_positive_int, default=1)
     p.add_argument("--dsn", help="PostgreSQL connection string: claim directly and LISTEN "
                    "instead of polling (default: JOBSAPI_DSN; else HTTP)")
     p.add_argument("--name", help="worker name (default: host:pid:random)")
-    p.add_argument("--lease", type=int, default=60, help="lease seconds: how soon a killed "
+    p.add_argument("--lease", type=_positive_int, default=60, help="lease seconds: how soon a killed "
                    "worker's jobs are taken back")
     p.add_argument("--poll-interval", type=float, default=1.0)
-    p.add_argument("--batch-size", type=int, help="most jobs one claim takes (default: "
+    p.add_argument("--batch-size", type=_positive_int, help="most jobs one claim takes (default: "
                    "concurrency); more holds jobs ready for many short jobs")

@@ -263,7 +263,7 @@ class Client:
 
     def queue(self, name: str) -> Queue:
         """One queue; NotFound when no job or setting names it."""
-        rows = self._select("queues", {"name": name}, None, None, None)
+        rows = self._select("queues", {"name": f"eq.{name}"}, None, None, None)
         if not rows:
             raise NotFound(f"queue {name!r} not found", status=404)
         return Queue.from_row(rows[0])

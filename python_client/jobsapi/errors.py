@@ -91,45 +91,47 @@ _BY_STATUS: dict[int, type[JobsApiError]] = {
     409: Conflict,
 }
 
-# SQLSTATEs as PostgREST maps them to HTTP statuses, for errors that come
-# straight from PostgreSQL (the worker's direct connection).
-_BY_SQLSTATE_CLASS: dict[str, type[JobsApiError]] = {
-    "22": InvalidInput,  # data exception
-    "23": InvalidInput,  # integrity constraint (but see below)
-    "28": Unauthorized,  # invalid authorization
+# The HTTP status PostgREST gives a SQLSTATE, for errors that come straight
+# from PostgreSQL (the worker's direct connection): exact codes first, then
+# classes (the first two characters); anything else is 400.
+_STATUS_OF_SQLSTATE = {
+    "23503": 409, "23505": 409, "25006": 405, "42883": 404, "42P01": 404, "42501": 403,
+    "P0001": 400,
 }
-_BY_SQLSTATE: dict[str, type[JobsApiError]] = {
-    "23503": Conflict,  # foreign key violation
-    "23505": Conflict,  # unique violation
-    "42501": Forbidden,  # insufficient privilege
-    "P0001": InvalidInput,  # raise_exception without a code
+_STATUS_OF_SQLSTATE_CLASS = {
+    "08": 503, "09": 500, "0L": 403, "0P": 403, "25": 500, "28": 403, "2D": 500, "38": 500,
+    "39": 500, "3B": 500, "40": 500, "53": 503, "54": 500, "55": 500, "57": 500, "58": 500,
+    "F0": 500, "HV": 500, "P0": 500, "XX": 500,
 }
+
+
+def status_of(code: str | None) -> int | None:
+    """The HTTP status of a SQLSTATE or one of our PTxxx codes (PT404 is 404)."""
+    if not code:
+        return None
+    if code.startswith("PT") and code[2:].isdigit():
+        return int(code[2:])
+    if code.startswith("PGRST"):
+        return None
+    return _STATUS_OF_SQLSTATE.get(code) or _STATUS_OF_SQLSTATE_CLASS.get(code[:2], 400)
 
 
 def error_class(status: int | None, code: str | None) -> type[JobsApiError]:
-    """The exception for an HTTP status, else for a SQLSTATE or PostgREST code."""
-    if status is not None:
-        if status in _BY_STATUS:
-            return _BY_STATUS[status]
-        if status >= 500:
-            return ServerError
-        if status >= 400:
-            return InvalidInput
-    code = code or ""
-    # Our own codes carry the status: PT404 is 404.
-    if code.startswith("PT") and code[2:].isdigit():
-        return error_class(int(code[2:]), None)
-    if code in _BY_SQLSTATE:
-        return _BY_SQLSTATE[code]
-    if code[:2] in _BY_SQLSTATE_CLASS:
-        return _BY_SQLSTATE_CLASS[code[:2]]
-    return JobsApiError
+    """The exception for an HTTP status, else for a SQLSTATE or PTxxx code."""
+    if status is None:
+        status = status_of(code)
+    if status is None:
+        return JobsApiError
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    return ServerError if status >= 500 else InvalidInput
 
 
 def make_error(message: str | None, *, status: int | None = None, code: str | None = None,
                details: Any = None, hint: str | None = None) -> JobsApiError:
     """Build the exception the server's answer stands for."""
     cls = error_class(status, code)
+    status = status if status is not None else status_of(code)
     return cls(message or f"HTTP {status}", code=code, status=status, details=details,
                hint=hint)
 

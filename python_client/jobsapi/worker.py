@@ -50,6 +50,19 @@ from .worker_backends import CANCELLING, Backend, backend_for
 log = logging.getLogger("jobsapi.worker")
 
 
+# claim_jobs hands out at most this many jobs per call.
+MAX_CLAIM = 1000
+# Longest error, stack trace or message sent: the rest is cut.
+MAX_TEXT = 10_000
+
+
+def clean_text(text: str, limit: int = MAX_TEXT) -> str:
+    """Text the database accepts: no NUL (PostgreSQL text cannot hold one), no
+    lone surrogate (not UTF-8), at most limit characters."""
+    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 class JobCancelled(Exception):
     """Raised inside a handler whose job was cancelled: stop the work."""
 
@@ -118,7 +131,7 @@ class JobRun:
             if percent is not None:
                 self._progress = max(0, min(100, int(percent)))
             if message is not None:
-                self._message = message
+                self._message = clean_text(str(message))
             self._dirty = True
 
     def count(self, success: int = 0, error: int = 0, ignore: int = 0) -> None:
@@ -158,6 +171,8 @@ class Worker:
                  batch_size: int | None = None) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if poll_interval <= 0:
+            raise ValueError("poll_interval must be positive")
         self.backend = backend_for(source)
         self.queues = [queues] if isinstance(queues, str) else (
             list(queues) if queues is not None else None)
@@ -218,6 +233,13 @@ class Worker:
             self._try(self.backend.stop_worker, self.name)
         finally:
             self._halt.set()
+            # Jobs held ready do not start once run() is leaving (after an
+            # error, or a second signal): their leases give them back.
+            while True:
+                try:
+                    self._inbox.get_nowait()
+                except queue_module.Empty:
+                    break
             for _ in range(self.concurrency):
                 self._inbox.put(None)
             for sig, handler in previous.items():
@@ -242,18 +264,20 @@ class Worker:
             self._wake.clear()
             try:
                 self._flush()
-                free = self.batch_size - len(self._running)
+                free = min(self.batch_size - len(self._running), MAX_CLAIM)
                 if free > 0:
                     for job in self.backend.claim(self.queues, self.name, free,
                                                   self.lease_seconds):
                         self._start(job)
                 backoff = 0.0
             except JobsApiError as exc:
-                if exc.status in (401, 403, 404) or exc.status == 400:
+                # A refused claim (bad token, queue not allowed, no such
+                # schema) will not mend itself; anything else may.
+                if exc.status in (400, 401, 403, 404):
                     raise
                 backoff = min(max(backoff * 2, 0.5), 30.0)
                 log.warning("%s; trying again in %.1fs", exc, backoff)
-                self._stop.wait(backoff)
+                self._wake.wait(backoff)  # a finished job still gets reported
                 continue
             self._wake.wait(self.poll_interval)
 
@@ -275,6 +299,14 @@ class Worker:
     def _start(self, job: Job) -> None:
         run = JobRun(job)
         with self._lock:
+            lost = self._running.get(job.id)
+            if lost is not None:
+                # Its lease ran out while it was still here (heartbeats could
+                # not get through) and this claim took it back: the old run's
+                # outcome belongs to an attempt that is over.
+                log.warning("job %s: lease lost, claimed again as attempt %s",
+                            job.id, job.attempts)
+                lost._cancelled.set()
             self._running[job.id] = run
             self._sent[job.id] = time.monotonic()
         self._inbox.put(run)
@@ -296,9 +328,10 @@ class Worker:
                 # Whatever happened, the job leaves this worker's hands: no
                 # more heartbeats, so at worst its lease runs out.
                 with self._lock:
-                    del self._running[run.id]
-                    self._sent.pop(run.id, None)
-                    if outcome is not None:
+                    if self._running.get(run.id) is run:
+                        del self._running[run.id]
+                        self._sent.pop(run.id, None)
+                    if outcome is not None and not run.cancelled:
                         self._outbox.append(outcome)
                     self.processed += 1
                 self._wake.set()
@@ -306,14 +339,14 @@ class Worker:
     def _execute(self, run: JobRun) -> tuple[str, dict[str, Any]] | None:
         try:
             value = self.handler(run)
-            json.dumps(value, allow_nan=False)
-        except JobCancelled:
-            return None
+            # What the database and the HTTP body will take: no NaN, no lone
+            # surrogate.
+            json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
         except BaseException as exc:  # the handler's failure (sys.exit too) is the job's
             if run.cancelled:
                 return None
-            report = {"job_id": run.id, "error": f"{type(exc).__name__}: {exc}",
-                      "stacktrace": traceback.format_exc()}
+            report = {"job_id": run.id, "error": clean_text(f"{type(exc).__name__}: {exc}"),
+                      "stacktrace": clean_text(traceback.format_exc())}
             if isinstance(exc, PermanentFailure):
                 report["retry"] = False
             return ("fail", report)
@@ -326,7 +359,9 @@ class Worker:
         return ("complete", report)
 
     def _flush(self) -> None:
-        """Send finished outcomes: one complete_jobs and one fail_jobs call."""
+        """Send finished outcomes: one complete_jobs and one fail_jobs call.
+        Raises only when the server could not be asked (the outcomes are kept
+        for the next try); a refused report fails or is dropped, logged."""
         with self._lock:
             outbox, self._outbox = self._outbox, []
         if not outbox:
@@ -335,10 +370,10 @@ class Worker:
         fails = [r for kind, r in outbox if kind == "fail"]
         try:
             if completes:
-                self._complete(completes)
+                self._report(self.backend.complete_many, completes)
                 completes = []
             if fails:
-                self.backend.fail_many(fails, self.name)
+                self._report(self.backend.fail_many, fails)
         except JobsApiError:
             # Keep what was not sent; the leases hold the jobs meanwhile.
             with self._lock:
@@ -346,24 +381,30 @@ class Worker:
                     ("fail", r) for r in fails]
             raise
 
-    def _complete(self, completes: list[dict[str, Any]]) -> None:
+    def _report(self, send: Callable[[list[dict[str, Any]], str], Any],
+                reports: list[dict[str, Any]]) -> None:
+        """Send reports in one call; if the database refuses the batch, one by
+        one, so that one bad report holds back no other."""
         try:
-            self.backend.complete_many(completes, self.name)
+            send(reports, self.name)
             return
         except InvalidInput as exc:
             refused = exc
-        # One bad report must not hold back the others, nor stop the worker:
-        # send them one by one, and fail the job whose report is refused.
-        for report in completes:
-            if len(completes) > 1:
+        for report in reports:
+            if len(reports) > 1:
                 try:
-                    self.backend.complete_many([report], self.name)
+                    send([report], self.name)
                     continue
                 except InvalidInput as exc:
                     refused = exc
-            self.backend.fail_many([{"job_id": report["job_id"], "retry": False,
-                                     "error": f"the result was refused: {refused}"}],
-                                   self.name)
+            if send == self.backend.complete_many:
+                # The result was refused (too large, say): the job fails.
+                self._report(self.backend.fail_many, [{
+                    "job_id": report["job_id"], "retry": False,
+                    "error": clean_text(f"the result was refused: {refused}")}])
+            else:
+                log.error("job %s: the failure report was refused (%s); the job goes "
+                          "back to its queue when its lease ends", report["job_id"], refused)
 
     # -- heartbeats -----------------------------------------------------------
 
@@ -388,10 +429,8 @@ class Worker:
                     if run.id in self._sent:
                         self._sent[run.id] = now
             try:
-                replies = {r.job_id: r for r in self.backend.heartbeat_many(
-                    [{k: v for k, v in b.items() if v is not None} for b in beats],
-                    self.name, self.lease_seconds)}
-            except JobsApiError as exc:
+                replies = self._heartbeat(beats)
+            except Exception as exc:  # the heartbeat thread must not die
                 log.warning("heartbeat of %d job(s) failed: %s", len(due), exc)
                 continue
             for run in due:
@@ -403,6 +442,21 @@ class Worker:
                 elif reply.cancel_requested:
                     log.info("job %s was cancelled", run.id)
                     run._cancelled.set()
+
+    def _heartbeat(self, beats: list[dict[str, Any]]) -> dict[int, Any]:
+        """One heartbeat_jobs call; if the database refuses a message, the
+        beats go again without messages, so that no lease is lost over one."""
+        def send(items: list[dict[str, Any]]) -> dict[int, Any]:
+            replies = self.backend.heartbeat_many(
+                [{k: v for k, v in b.items() if v is not None} for b in items],
+                self.name, self.lease_seconds)
+            return {r.job_id: r for r in replies}
+
+        try:
+            return send(beats)
+        except InvalidInput as exc:
+            log.warning("a progress report was refused (%s); sent without messages", exc)
+            return send([{**b, "message": None} for b in beats])
 
     def _try(self, func: Callable[..., Any], *args: Any) -> None:
         try:

@@ -119,12 +119,15 @@ class SqlBackend:
         return conn
 
     def _rows(self, query: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        conn = self._conn()
         try:
-            return self._conn().execute(query, params).fetchall()
-        except psycopg.OperationalError as exc:
-            self._local.conn = None
-            raise Unavailable(f"lost the database connection: {exc}") from exc
+            return conn.execute(query, params).fetchall()
         except psycopg.Error as exc:
+            if conn.closed or conn.broken:
+                # Lost (a restart, a network cut): the next call reconnects.
+                conn.close()
+                self._local.conn = None
+                raise Unavailable(f"lost the database connection: {exc}") from exc
             raise from_psycopg(exc) from None
 
     def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
