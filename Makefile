@@ -1,6 +1,6 @@
 # make up    - the API on a private PostgreSQL cluster (or DATABASE_URL), on http://127.0.0.1:3000
 # make down  - stop it
-# make test  - install everything and run the whole suite (pytest + sqlfluff)
+# make test  - install everything and run the whole suite (pytest, sqlfluff, mypy)
 # make bench - throughput figures, each with its ratio to a ceiling measured in the same run
 
 PYTHON ?= python3
@@ -30,6 +30,7 @@ down: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint sql migrations
+	$(BIN)/mypy
 
 pytest: check-tools $(STAMP)
 	$(BIN)/pytest

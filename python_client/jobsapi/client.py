@@ -11,6 +11,7 @@ back as the exception of jobsapi.errors with the server's message.
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import threading
@@ -162,6 +163,7 @@ class Client:
             query = query.offset(offset)
         return self._execute(query)
 
+    # Below this method `list` is the method: annotations say builtins.list.
     def list(self, *, order: str = "id.desc", limit: int | None = 100, offset: int = 0,
              **filters: Any) -> list[Job]:
         """Jobs matching the filters, one page.
@@ -220,11 +222,11 @@ class Client:
         """Submit a retry of a failed job (or a completed one with errors)."""
         return Job.from_row(self._rpc("retry_job", {"job_id": job_id}))
 
-    def retry_failed_retries(self, job_id: int) -> list[Job]:
+    def retry_failed_retries(self, job_id: int) -> builtins.list[Job]:
         """Retry every failed, not yet retried retry in the chain of job_id."""
         return [Job.from_row(r) for r in self._rpc("retry_failed_retries", {"job_id": job_id})]
 
-    def events(self, job_id: int) -> list[Event]:
+    def events(self, job_id: int) -> builtins.list[Event]:
         """The status transitions of a job, oldest first."""
         rows = self._select("job_events", {"job_id": job_id}, "id.asc", None, None)
         return [Event.from_row(r) for r in rows]
@@ -257,7 +259,7 @@ class Client:
 
     # -- queues and monitoring ----------------------------------------------
 
-    def queues(self) -> list[Queue]:
+    def queues(self) -> builtins.list[Queue]:
         """Every queue with its settings and its jobs per status."""
         return [Queue.from_row(r) for r in self._select("queues", {}, "name.asc", None, None)]
 
@@ -314,20 +316,20 @@ class Client:
         """Jobs per status and workers, as the caller may see them."""
         return Stats.from_row(self._select("job_stats", {}, None, None, None)[0])
 
-    def workers(self, **filters: Any) -> list[WorkerInfo]:
+    def workers(self, **filters: Any) -> builtins.list[WorkerInfo]:
         """The workers the database has seen (filters as in list())."""
         rows = self._select("workers", filters, "name.asc", None, None)
         return [WorkerInfo.from_row(r) for r in rows]
 
     def report(self, view: str, *, order: str | None = None, limit: int | None = None,
-               **filters: Any) -> list[dict[str, Any]]:
+               **filters: Any) -> builtins.list[dict[str, Any]]:
         """Rows of a reporting view: daily_job_stats, duration_percentiles,
         latest_runs, long_running_jobs, queue_depth (filters as in list())."""
         return self._select(view, filters, order, limit, None)
 
     # -- locks --------------------------------------------------------------
 
-    def locks(self, **filters: Any) -> list[Lock]:
+    def locks(self, **filters: Any) -> builtins.list[Lock]:
         """Named locks held now."""
         return [Lock.from_row(r) for r in self._select("job_locks", filters, "name.asc",
                                                        None, None)]
@@ -341,7 +343,7 @@ class Client:
         """Release a lock the caller took; returns it."""
         return Lock.from_row(self._rpc("release_lock", {"name": name}))
 
-    def clear_lock(self, name: str) -> list[Lock]:
+    def clear_lock(self, name: str) -> builtins.list[Lock]:
         """Remove a stale lock whoever holds it (admins); returns what was removed."""
         rows = self._execute(self._rest.from_("job_locks").delete().eq("name", name))
         return [Lock.from_row(r) for r in rows]
@@ -367,11 +369,11 @@ class Client:
         """Delete finished jobs that ended more than max_age_hours ago."""
         return Cleanup.from_row(self._rpc("cleanup_jobs", {"max_age_hours": max_age_hours}))
 
-    def prune(self, batch_size: int = 10000) -> list[Pruned]:
+    def prune(self, batch_size: int = 10000) -> builtins.list[Pruned]:
         """Apply retention and expiry once (at most batch_size jobs)."""
         return [Pruned.from_row(r) for r in self._rpc("prune_jobs", {"batch_size": batch_size})]
 
-    def reap_expired_leases(self) -> list[Job]:
+    def reap_expired_leases(self) -> builtins.list[Job]:
         """Put back the running jobs whose worker vanished (claims do this too)."""
         return [Job.from_row(r) for r in self._rpc("reap_expired_leases")]
 
@@ -399,7 +401,7 @@ class Client:
         return EtlRunRow.from_row(rows[0])
 
     def etl_runs(self, *, order: str = "id.desc", limit: int | None = 100,
-                 **filters: Any) -> list[EtlRunRow]:
+                 **filters: Any) -> builtins.list[EtlRunRow]:
         """ETL runs matching the filters (as in list()), newest first."""
         return [EtlRunRow.from_row(r)
                 for r in self._select("etl_jobs", filters, order, limit, None)]
@@ -414,7 +416,7 @@ class Client:
     # -- worker routes --------------------------------------------------------
 
     def claim(self, queues: Iterable[str] | None = None, *, worker: str | None = None,
-              max_jobs: int = 1, lease_seconds: int = 300) -> list[Job]:
+              max_jobs: int = 1, lease_seconds: int = 300) -> builtins.list[Job]:
         """Claim up to max_jobs due jobs; each is running under a lease."""
         params = _drop_none({"queues": list(queues) if queues is not None else None,
                              "worker": worker, "max_jobs": max_jobs,
@@ -432,7 +434,7 @@ class Client:
             "finished_items": finished_items})))
 
     def heartbeat_many(self, beats: Iterable[Mapping[str, Any]], *,
-                       worker: str | None = None, lease_seconds: int = 300) -> list[Heartbeat]:
+                       worker: str | None = None, lease_seconds: int = 300) -> builtins.list[Heartbeat]:
         """Extend the leases of many held jobs in one request: {job_id, progress,
         message} each. A job missing from the answer is no longer held."""
         rows = self._rpc("heartbeat_jobs", _drop_none({
@@ -449,7 +451,7 @@ class Client:
             "num_error": num_error, "num_ignore": num_ignore, "message": message})))
 
     def complete_many(self, results: Iterable[Mapping[str, Any]], *,
-                      worker: str | None = None) -> list[Job]:
+                      worker: str | None = None) -> builtins.list[Job]:
         """Complete many jobs in one request: {job_id, result, num_success, ...} each.
         Jobs not held (any more) are skipped; returns those that ended."""
         rows = self._rpc("complete_jobs", _drop_none({
@@ -464,7 +466,7 @@ class Client:
             "retry": retry})))
 
     def fail_many(self, failures: Iterable[Mapping[str, Any]], *,
-                  worker: str | None = None) -> list[Job]:
+                  worker: str | None = None) -> builtins.list[Job]:
         """Fail many attempts in one request: {job_id, error, stacktrace, retry} each."""
         rows = self._rpc("fail_jobs", _drop_none({
             "failures": [_drop_none(f) for f in failures], "worker": worker}))
