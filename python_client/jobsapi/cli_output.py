@@ -98,11 +98,11 @@ def print_table(rows: Iterable[Row | dict[str, Any]], columns: Sequence[str],
                 out: TextIO | None = None, *, empty: str = "(none)") -> None:
     """Rows as aligned columns; long cells are cut to fit the terminal."""
     out = out or sys.stdout
-    data = [r.to_dict() if isinstance(r, Row) else r for r in rows]
+    data = [r.values() if isinstance(r, Row) else r for r in rows]
     if not data:
         print(empty, file=out)
         return
-    table = [[cell(_get(row, c)) for c in columns] for row in data]
+    table = [[cell(row.get(c)) for c in columns] for row in data]
     widths = [max(len(c), *(len(r[i]) for r in table)) for i, c in enumerate(columns)]
     room = shutil.get_terminal_size((120, 20)).columns
     # The last column takes what is left of the line.
@@ -117,14 +117,13 @@ def print_record(row: Row | dict[str, Any], out: TextIO | None = None,
                  skip: Iterable[str] = ()) -> None:
     """One row as 'field: value' lines."""
     out = out or sys.stdout
-    data = row.to_dict() if isinstance(row, Row) else row
+    data = row.values() if isinstance(row, Row) else row
     skipped = set(skip)
     width = max(len(k) for k in data)
     for key, value in data.items():
         if key in skipped or value in (None, [], {}):
             continue
-        text = cell(_parse(value)) if isinstance(value, str) else cell(value)
-        print(f"{key.rjust(width)}: {text}", file=out)
+        print(f"{key.rjust(width)}: {cell(value)}", file=out)
 
 
 def progress_bar(percent: int | None, status: str, message: str | None,
@@ -134,21 +133,6 @@ def progress_bar(percent: int | None, status: str, message: str | None,
     done = width * pct // 100
     text = f"[{'#' * done}{'.' * (width - done)}] {pct:3d}% {status}"
     return f"{text}  {message}" if message else text
-
-
-def _get(row: dict[str, Any], column: str) -> Any:
-    value = row.get(column)
-    return _parse(value) if isinstance(value, str) else value
-
-
-def _parse(value: str) -> Any:
-    # to_dict() turned times into ISO text; show them as times again.
-    if len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
 
 
 def _cut(text: str, width: int) -> str:

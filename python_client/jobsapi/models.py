@@ -41,16 +41,17 @@ class Row:
         extra = {k: v for k, v in row.items() if k not in names}
         return cls(**known, extra=extra)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The row as JSON-ready values (timestamps in ISO 8601)."""
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            if f.name == "extra":
-                continue
-            value = getattr(self, f.name)
-            out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+    def values(self) -> dict[str, Any]:
+        """The row's fields as they are (timestamps as datetimes), extra keys last."""
+        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+               if f.name != "extra"}
         out.update(self.extra)
         return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as JSON-ready values (timestamps in ISO 8601)."""
+        return {k: v.isoformat() if isinstance(v, datetime) else v
+                for k, v in self.values().items()}
 
 
 @dataclass
