@@ -130,3 +130,14 @@ def test_heartbeat_jobs_refuses_a_bad_lease_and_changes_nothing(db):
             call(db, "heartbeat_jobs", worker="w1", lease_seconds=lease,
                  beats=[{"job_id": job_id, "progress": 50}])
     assert job(db, job_id) == before
+
+
+def test_heartbeat_jobs_merges_results_and_appends_finished_items_as_heartbeat_does(db):
+    job_id = claimed(db)
+    call(db, "heartbeat_jobs", worker="w1", beats=[
+        {"job_id": job_id, "result": {"pages": 1}, "finished_items": ["p1", "p2"]}])
+    call(db, "heartbeat_jobs", worker="w1", beats=[
+        {"job_id": job_id, "result": {"errors": 0}, "finished_items": "p3"}])
+    row = job(db, job_id)
+    assert (row["result"], row["finished_items"]) == (
+        {"pages": 1, "errors": 0}, ["p1", "p2", "p3"])

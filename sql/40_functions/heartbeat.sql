@@ -1,5 +1,5 @@
 -- heartbeat: a running job's worker extends its lease and reports progress.
--- Depends on: 20_internals.
+-- Depends on: 20_internals, heartbeat_jobs.sql (called when it runs).
 
 CREATE TYPE api.heartbeat_reply AS (
     job_id bigint,
@@ -26,42 +26,28 @@ AS $$
 DECLARE
     v_reply api.heartbeat_reply;
 BEGIN
-    IF lease_seconds IS NULL OR lease_seconds NOT BETWEEN 1 AND 86400 THEN
-        RAISE EXCEPTION 'lease_seconds must be between 1 and 86400, not %',
-            lease_seconds
-            USING ERRCODE = '22023';
-    END IF;
-    -- A cancelling job becomes cancelled here: the worker now knows.
-    UPDATE jobs.job AS j
-    SET
-        status = CASE
-            WHEN j.status = 'cancelling' THEN 'cancelled' ELSE j.status
-        END::jobs.job_status,
-        progress = coalesce(heartbeat.progress, j.progress),
-        message = coalesce(heartbeat.message, j.message),
-        result = CASE
-            WHEN heartbeat.result IS NULL THEN j.result
-            ELSE coalesce(j.result, '{}') || heartbeat.result
-        END,
-        finished_items = CASE
-            WHEN heartbeat.finished_items IS NULL THEN j.finished_items
-            WHEN jsonb_typeof(heartbeat.finished_items) = 'array'
-                THEN j.finished_items || heartbeat.finished_items
-            ELSE j.finished_items || jsonb_build_array(heartbeat.finished_items)
-        END,
-        lease_expires_at = now() + make_interval(secs => lease_seconds)
-    WHERE
-        j.id = heartbeat.job_id
-        AND j.status IN ('running', 'cancelling')
-        AND (heartbeat.worker IS NULL OR j.worker = heartbeat.worker)
-    RETURNING j.id, j.status, j.status = 'cancelled', j.lease_expires_at
-    INTO v_reply;
+    -- One job's heartbeat is heartbeat_jobs with one beat; what this adds
+    -- is an error for a job the worker does not hold.
+    SELECT * INTO v_reply
+    FROM api.heartbeat_jobs(
+        jsonb_build_array(jsonb_build_object(
+            'job_id', job_id,
+            'progress', progress,
+            'message', message,
+            'result', result,
+            'finished_items', finished_items
+        )),
+        worker,
+        lease_seconds
+    );
     IF NOT FOUND THEN
         PERFORM jobs_internal.assert_held(job_id, worker);
     END IF;
-    PERFORM jobs_internal.see_worker(
-        coalesce(worker, (SELECT j.worker FROM jobs.job AS j WHERE j.id = job_id)), NULL
-    );
+    IF worker IS NULL THEN
+        PERFORM jobs_internal.see_worker(
+            (SELECT j.worker FROM jobs.job AS j WHERE j.id = job_id), NULL
+        );
+    END IF;
     RETURN v_reply;
 END;
 $$;

@@ -1,4 +1,6 @@
--- heartbeat_jobs: a worker extends the leases of many running jobs at once.
+-- heartbeat_jobs: a worker extends the leases of many running jobs at once;
+-- heartbeat (heartbeat.sql) is this for one job, with errors for a job the
+-- worker does not hold.
 -- Depends on: heartbeat.sql (api.heartbeat_reply), 20_internals.
 
 CREATE FUNCTION api.heartbeat_jobs(
@@ -35,8 +37,24 @@ BEGIN
             END::jobs.job_status,
             progress = coalesce(b.progress, j.progress),
             message = coalesce(b.message, j.message),
+            result = CASE
+                WHEN b.result IS NULL THEN j.result
+                ELSE coalesce(j.result, '{}') || b.result
+            END,
+            finished_items = CASE
+                WHEN b.finished_items IS NULL THEN j.finished_items
+                WHEN jsonb_typeof(b.finished_items) = 'array'
+                    THEN j.finished_items || b.finished_items
+                ELSE j.finished_items || jsonb_build_array(b.finished_items)
+            END,
             lease_expires_at = now() + make_interval(secs => lease_seconds)
-        FROM jsonb_to_recordset(beats) AS b (job_id bigint, progress integer, message text)
+        FROM jsonb_to_recordset(beats) AS b (
+            job_id bigint,
+            progress integer,
+            message text,
+            result jsonb,
+            finished_items jsonb
+        )
         WHERE
             j.id = ANY(v_wanted)
             AND j.id = b.job_id
@@ -54,4 +72,4 @@ $$;
 COMMENT ON FUNCTION api.heartbeat_jobs(jsonb, text, integer) IS
 $$Report on many running jobs at once
 
-beats is a JSON array of objects {job_id, progress, message}; omitted fields keep their value. Extends the lease of each job the worker holds by lease_seconds and answers one heartbeat reply per such job: cancel_requested true means a cancel was asked, the job is now cancelled and its work should stop. Jobs that are not running (or are held by another worker) are skipped: a job missing from the answer is no longer the worker's.$$;
+beats is a JSON array of objects {job_id, progress, message, result, finished_items}, each as in heartbeat; omitted fields keep their value. Extends the lease of each job the worker holds by lease_seconds and answers one heartbeat reply per such job: cancel_requested true means a cancel was asked, the job is now cancelled and its work should stop. Jobs that are not running (or are held by another worker) are skipped: a job missing from the answer is no longer the worker's.$$;
