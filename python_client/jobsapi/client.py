@@ -436,7 +436,8 @@ class Client:
     def heartbeat_many(self, beats: Iterable[Mapping[str, Any]], *,
                        worker: str | None = None, lease_seconds: int = 300) -> builtins.list[Heartbeat]:
         """Extend the leases of many held jobs in one request: {job_id, progress,
-        message} each. A job missing from the answer is no longer held."""
+        message, result, finished_items} each, as in heartbeat(). A job missing
+        from the answer is no longer held."""
         rows = self._rpc("heartbeat_jobs", _drop_none({
             "beats": [_drop_none(b) for b in beats], "worker": worker,
             "lease_seconds": lease_seconds}))
