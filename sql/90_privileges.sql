@@ -110,5 +110,26 @@ api.fail_job(bigint, text, text, text, boolean),
 api.reap_expired_leases()
 TO jobs_worker, jobs_admin;
 
+-- Maintenance and recurring schedules: workers may run maintenance (it
+-- only does the housekeeping that admins configured) and ask when their
+-- next job is due; schedules are admins' alone.
+GRANT SELECT ON jobs.maintenance, api.maintenance TO jobs_user, jobs_worker, jobs_admin;
+GRANT UPDATE (history_days) ON jobs.maintenance, api.maintenance TO jobs_admin;
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.schedule TO jobs_admin;
+GRANT SELECT, DELETE ON api.schedules TO jobs_admin;
+GRANT INSERT (
+    name, cron, time_zone, queue, job_name, payload, priority, meta, locks,
+    max_attempts, enabled, on_missed, owner
+) ON api.schedules TO jobs_admin;
+GRANT UPDATE (
+    cron, time_zone, queue, job_name, payload, priority, meta, locks,
+    max_attempts, enabled, on_missed, owner
+) ON api.schedules TO jobs_admin;
+GRANT EXECUTE ON FUNCTION
+api.run_maintenance(integer, boolean),
+api.next_due(text[])
+TO jobs_worker, jobs_admin;
+GRANT EXECUTE ON FUNCTION api.run_schedule(text) TO jobs_admin;
+
 -- PostgREST reloads its schema cache after each deploy.
 NOTIFY pgrst, 'reload schema';

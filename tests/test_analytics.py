@@ -43,7 +43,7 @@ def test_daily_stats_count_outcomes_and_estimate_percentiles(db):
 def test_history_survives_pruning_and_folding(db):
     for _ in range(5):
         run_for(db, make_job(db, name="nightly")["id"], 2)
-    db.execute("SELECT jobs_internal.compact_history()")
+    db.execute("SELECT jobs_internal.fold_history()")
     db.execute("DELETE FROM api.jobs")
     [day] = rows(db, "SELECT finished, completed FROM api.daily_job_stats")
     assert day == {"finished": 5, "completed": 5}

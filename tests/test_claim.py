@@ -90,12 +90,12 @@ def test_scheduled_job_waits_until_due_then_is_claimed(db):
     job_id = make_job(db, run_at="2999-01-01T00:00:00Z")["id"]
     assert claim(db, queues=["default"]) == []
     assert job(db, job_id)["status"] == "scheduled"
-    # Time passes: the job is due now. No process moves it; the claim does.
+    # Time passes: the job is due now. Nothing queued it; the claim takes it
+    # straight from scheduled.
     db.execute("UPDATE jobs.job SET run_at = now() - interval '1 s' WHERE id = %s", (job_id,))
     [row] = claim(db, queues=["default"])
     assert row["id"] == job_id
-    assert events(db, job_id) == [(None, "scheduled"), ("scheduled", "queued"),
-                                  ("queued", "running")]
+    assert events(db, job_id) == [(None, "scheduled"), ("scheduled", "running")]
 
 
 def test_a_due_urgent_scheduled_job_goes_before_older_queued_ones(db):

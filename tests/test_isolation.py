@@ -209,7 +209,8 @@ def test_a_plain_login_acts_as_itself_and_cannot_claim_another_sub(connect, call
 
 def test_every_jobs_table_an_api_role_reads_has_row_level_security(db):
     """A table granted to users or workers either has policies or is shared on purpose."""
-    shared = {"queue", "worker"}  # queue settings and the worker list are for everyone
+    # Queue settings, the worker list and the state of maintenance are for everyone.
+    shared = {"queue", "worker", "maintenance"}
     rows = db.execute("""
         SELECT c.relname, c.relrowsecurity
         FROM pg_class AS c

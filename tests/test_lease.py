@@ -50,9 +50,11 @@ def test_live_leases_are_left_alone(db):
     assert job(db, job_id)["status"] == "running"
 
 
-def test_claim_rescues_lazily_and_the_next_worker_gets_the_job(db):
+def test_maintenance_rescues_and_the_next_worker_gets_the_job(db):
     job_id = claimed(db, worker="dead")
     expire(db, job_id)
+    assert call(db, "claim_jobs", queues=["default"], worker="alive") == []  # no reaping here
+    db.execute("SELECT api.run_maintenance()")
     [row] = call(db, "claim_jobs", queues=["default"], worker="alive")
     assert row["id"] == job_id and row["worker"] == "alive" and row["attempts"] == 2
 
@@ -60,6 +62,7 @@ def test_claim_rescues_lazily_and_the_next_worker_gets_the_job(db):
 def test_the_vanished_worker_can_no_longer_report(db):
     job_id = claimed(db, worker="dead")
     expire(db, job_id)
+    db.execute("SELECT api.run_maintenance()")
     call(db, "claim_jobs", queues=["default"], worker="alive")
     for function in ("complete_job", "fail_job", "heartbeat"):
         try:

@@ -45,24 +45,48 @@ def test_nothing_is_sent_before_commit_nor_for_a_rollback(db, listener):
     assert heard(listener) == []
 
 
-def test_a_scheduled_job_is_announced_when_it_comes_due(db, listener):
+def test_a_scheduled_job_is_announced_when_submitted_and_when_queued(db, listener):
+    """Submitted: a worker sets its timer (next_due); queued by maintenance:
+    pollers' counts and every listener see it."""
     job = make_job(db, queue="later", run_at="2999-01-01T00:00:00Z")
-    assert heard(listener) == []
+    assert heard(listener) == ["later"]
     db.execute("UPDATE jobs.job SET run_at = now() - interval '1 second' WHERE id = %s",
                (job["id"],))
-    call(db, "claim_jobs", queues=["elsewhere"], worker="w")  # promotes every due job
-    assert heard(listener) == ["later"]
+    assert heard(listener) == ["later"]  # a new due time
+    call(db, "run_maintenance")
+    assert heard(listener) == ["later"]  # queued
 
 
-def test_a_failed_attempt_is_announced_when_its_retry_is_due(db, listener):
+def test_a_failed_attempt_is_announced_with_its_retry_time(db, listener):
     job = make_job(db, queue="r")
     heard(listener)
     call(db, "claim_jobs", queues=["r"], worker="w")
     call(db, "fail_job", job_id=job["id"], worker="w", error="boom")
-    assert heard(listener) == []  # scheduled after its backoff
-    db.execute("UPDATE jobs.job SET run_at = now() WHERE id = %s", (job["id"],))
+    assert heard(listener) == ["r"]  # scheduled after its backoff: a worker sets its timer
     call(db, "claim_jobs", queues=["elsewhere"], worker="w")
-    assert heard(listener) == ["r"]
+    assert heard(listener) == []  # a claim makes nothing due
+
+
+def test_a_job_moved_in_time_is_announced_but_a_waiting_one_is_not(db, listener):
+    first = make_job(db, queue="m")
+    after = make_job(db, queue="m", after_job_id=first["id"], run_at="2999-01-01T00:00:00Z")
+    heard(listener)
+    db.execute("UPDATE jobs.job SET run_at = run_at + interval '1 day' WHERE id = %s",
+               (after["id"],))
+    assert heard(listener) == []  # still waiting for its predecessor
+    call(db, "claim_jobs", queues=["m"], worker="w")
+    call(db, "complete_job", job_id=first["id"], worker="w")
+    assert heard(listener) == ["m"]  # released to its own run_at
+
+
+def test_a_released_lock_is_announced_to_every_queue(db, listener):
+    holder = make_job(db, queue="h", locks=["L"])
+    heard(listener)
+    call(db, "claim_jobs", queues=["h"], worker="w")
+    make_job(db, queue="blocked", locks=["L"])
+    assert heard(listener) == ["blocked"]
+    call(db, "complete_job", job_id=holder["id"], worker="w")
+    assert heard(listener) == [""]  # any queue may have a job waiting for that name
 
 
 def test_resuming_a_paused_queue_is_announced(db, listener):

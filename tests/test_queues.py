@@ -48,7 +48,7 @@ def test_counts_follow_every_kind_of_change(db):
     assert got["paused"] == 0
     assert counts(db, "other")["scheduled"] == 1
     # Folding the ledger changes nothing.
-    db.execute("SELECT jobs_internal.compact_queue_counts()")
+    db.execute("SELECT jobs_internal.fold_queue_counts()")
     assert {k: counts(db, "q")[k] for k in expected} == expected
 
 
@@ -164,6 +164,6 @@ def test_queue_jobs_refuses_bad_arguments(db, args, sqlstate):
 def test_queue_counts_ledger_stays_small(db):
     for _ in range(300):
         make_job(db, queue="many")
-    db.execute("SELECT jobs_internal.compact_queue_counts()")
+    db.execute("SELECT jobs_internal.fold_queue_counts()")
     assert db.execute("SELECT count(*) FROM jobs.queue_count").fetchone()[0] <= 2
     assert json.dumps(counts(db, "many")["queued"]) == "300"

@@ -13,7 +13,8 @@ STATUSES = ["scheduled", "queued", "running", "completed", "failed", "cancelling
 
 # The lifecycle of DESIGN.md, written out independently of the SQL.
 LEGAL = {
-    ("scheduled", "queued"), ("scheduled", "cancelled"),
+    # A claim takes a due scheduled job without queueing it first.
+    ("scheduled", "queued"), ("scheduled", "running"), ("scheduled", "cancelled"),
     ("queued", "scheduled"), ("queued", "running"), ("queued", "cancelled"),
     ("running", "completed"), ("running", "failed"), ("running", "scheduled"),
     ("running", "queued"), ("running", "cancelling"),
@@ -217,3 +218,13 @@ def test_a_constraint_refuses_an_infinite_time_even_without_triggers(db, column)
     finally:
         db.execute("RESET session_replication_role")
     assert info.value.diag.constraint_name == f"job_{column}_is_finite"
+
+
+def test_a_job_waiting_for_another_cannot_start(db):
+    first = make_job(db)
+    after = make_job(db, after_job_id=first["id"])
+    with pytest.raises(psycopg.Error) as info:
+        db.execute("UPDATE jobs.job SET status = 'running' WHERE id = %s", (after["id"],))
+    assert info.value.sqlstate == "PT409"
+    assert f"waits for job {first['id']}" in info.value.diag.message_primary
+    assert job(db, after["id"])["status"] == "scheduled"

@@ -11,10 +11,13 @@
 --              name's newest job to jobs.name_latest (history.sql)
 --   follow-ups a job that finishes wakes, or cancels, the jobs waiting for it
 --   cleanup    a deleted job takes its events, files and locks with it
---   wake       each queue with newly queued jobs is sent as a notification
---              on channel jobs_queued, so that workers LISTENing there claim
---              at once instead of polling (delivered at commit; duplicates
---              within a transaction are folded by PostgreSQL); each running
+--   lineage    the retries of a deleted job point past it (lineage.sql)
+--   wake       each queue with newly queued jobs, or with scheduled jobs
+--              whose due time is new, is sent as a notification on channel
+--              jobs_queued, so that workers LISTENing there claim at once,
+--              or set a timer for the next due time, instead of polling
+--              (delivered at commit; duplicates within a transaction are
+--              folded by PostgreSQL); each running
 --              job asked to cancel, by id, on channel jobs_cancelling. A NOTIFY
 --              serializes the commits of notifying transactions, which
 --              halves one-job-per-transaction enqueue rates under
@@ -64,7 +67,6 @@ BEGIN
     SELECT n.name, n.owner, n.queue, max(n.id)
     FROM new_rows AS n
     GROUP BY n.name, n.owner, n.queue;
-    PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- follow-ups: the job a follow-up waits for shows it as next_job_id.
     IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
@@ -77,7 +79,10 @@ BEGIN
     -- wake
     IF jobs_internal.notify_enabled() THEN
         PERFORM pg_notify('jobs_queued', q.queue)
-        FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+        FROM (
+            SELECT DISTINCT n.queue FROM new_rows AS n
+            WHERE n.status = 'queued' OR (n.status = 'scheduled' AND NOT n.waiting)
+        ) AS q;
     END IF;
     RETURN NULL;
 END;
@@ -161,7 +166,6 @@ BEGIN
         n.status IN ('completed', 'failed', 'cancelled')
         AND o.status NOT IN ('completed', 'failed', 'cancelled')
     GROUP BY 1, 2, 3, 4, 5, 6;
-    PERFORM jobs_internal.maybe_compact_ledgers();
 
     -- locks: released by any way out of running.
     IF EXISTS (SELECT FROM jobs.job_lock) THEN
@@ -208,12 +212,28 @@ BEGIN
 
     -- wake: scheduled jobs that came due, rescued and resumed jobs, jobs
     -- whose predecessor completed (a PATCH of a queued job wakes too, which
-    -- costs a worker one empty claim). A running job asked to cancel is
-    -- named on jobs_cancelling, so that its worker stops it at once rather
-    -- than at its next heartbeat.
+    -- costs a worker one empty claim); jobs that got a new due time (a
+    -- retry after its backoff, a follow-up released to its own run_at, a
+    -- job moved in time), so that a worker sets its timer. A running job
+    -- asked to cancel is named on jobs_cancelling, so that its worker stops
+    -- it at once rather than at its next heartbeat.
     IF jobs_internal.notify_enabled() THEN
+        -- (Claims, the busiest updates, make nothing due: skip the join.)
         PERFORM pg_notify('jobs_queued', q.queue)
-        FROM (SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued') AS q;
+        FROM (
+            SELECT DISTINCT n.queue
+            FROM old_rows AS o
+            INNER JOIN new_rows AS n ON o.id = n.id
+            WHERE
+                n.status = 'queued'
+                OR (
+                    n.status = 'scheduled' AND NOT n.waiting
+                    AND (o.status <> 'scheduled' OR o.waiting OR o.run_at <> n.run_at)
+                )
+        ) AS q
+        WHERE EXISTS (
+            SELECT FROM new_rows AS n WHERE n.status IN ('queued', 'scheduled')
+        );
         IF EXISTS (SELECT FROM new_rows AS n WHERE n.status = 'cancelling') THEN
             PERFORM pg_notify('jobs_cancelling', n.id::text)
             FROM old_rows AS o
@@ -250,6 +270,74 @@ BEGIN
     USING old_rows AS o
     WHERE h.job_id = o.id;
 
+    -- lineage: a retry of a deleted job points to the nearest job of its
+    -- chain that is left (retry_of), and when the root went, the oldest job
+    -- left becomes the root of the others (root_job_id): no retry names a
+    -- job that is gone. (The jobs left are finished: lineage.sql refuses to
+    -- delete a job while a descendant still has to run.)
+    IF EXISTS (
+        SELECT FROM old_rows AS o
+        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.retry_of = o.id)
+    ) OR EXISTS (
+        SELECT FROM old_rows AS o
+        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.root_job_id = o.id)
+    ) THEN
+        WITH RECURSIVE ancestor AS (
+            SELECT o.id, o.retry_of AS target FROM old_rows AS o
+            UNION ALL
+            SELECT a.id, o.retry_of AS target
+            FROM ancestor AS a
+            INNER JOIN old_rows AS o ON a.target = o.id
+        ),
+
+        nearest AS (
+            SELECT a.id, a.target
+            FROM ancestor AS a
+            WHERE
+                a.target IS NULL
+                OR NOT EXISTS (SELECT FROM old_rows AS o WHERE o.id = a.target)
+        ),
+
+        new_root AS (
+            SELECT r.root_job_id AS old_root, min(r.id) AS root
+            FROM old_rows AS o
+            INNER JOIN jobs.job AS r ON o.id = r.root_job_id
+            GROUP BY r.root_job_id
+        ),
+
+        changed AS (
+            SELECT r.id, TRUE AS repoint, n.target, NULL::bigint AS root, FALSE AS reroot
+            FROM nearest AS n
+            INNER JOIN jobs.job AS r ON n.id = r.retry_of
+            UNION ALL
+            SELECT r.id, FALSE AS repoint, NULL AS target, nr.root, TRUE AS reroot
+            FROM new_root AS nr
+            INNER JOIN jobs.job AS r ON nr.old_root = r.root_job_id
+        ),
+
+        merged AS (
+            SELECT
+                c.id,
+                bool_or(c.repoint) AS repoint,
+                max(c.target) AS target,
+                bool_or(c.reroot) AS reroot,
+                max(c.root) AS root
+            FROM changed AS c
+            GROUP BY c.id
+        )
+
+        UPDATE jobs.job AS r
+        SET
+            retry_of = CASE WHEN m.repoint THEN m.target ELSE r.retry_of END,
+            root_job_id = CASE
+                WHEN NOT m.reroot THEN r.root_job_id
+                WHEN m.root = r.id THEN NULL
+                ELSE m.root
+            END
+        FROM merged AS m
+        WHERE r.id = m.id;
+    END IF;
+
     -- counts
     INSERT INTO jobs.queue_count (queue, owner, status, jobs)
     SELECT o.queue, o.owner, o.status, -count(*)
@@ -278,7 +366,6 @@ BEGIN
             AND k.queue = d.queue
     ) AS j
     WHERE j.job_id IS NOT NULL;
-    PERFORM jobs_internal.maybe_compact_ledgers();
     RETURN NULL;
 END;
 $$;

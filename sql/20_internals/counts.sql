@@ -2,48 +2,48 @@
 -- jobs appends its net change per (queue, status) to the jobs.queue_count
 -- ledger per owner (after_statement.sql). Appends never wait on each other, unlike a
 -- shared counter row that every concurrent claim would lock until commit.
+-- Maintenance folds the appended rows (fold_queue_counts).
 -- SECURITY DEFINER: callers change jobs, never the ledger directly, and
 -- read it only through queue_counts(), which keeps to their scope.
 -- Depends on: migrations.
 
--- Fold the ledger into one row per (queue, owner, status). One caller at a time;
--- rows of transactions still in flight are invisible here and stay.
-CREATE FUNCTION jobs_internal.compact_queue_counts()
-RETURNS void
+-- Add the rows appended since the last fold into the one folded row per
+-- (queue, owner, status), and delete them; answers how many were folded.
+-- Maintenance calls it (api.run_maintenance), never a statement on jobs, so
+-- the hot path does no folding. Rows of transactions still in flight are
+-- invisible here and wait for the next fold.
+CREATE FUNCTION jobs_internal.fold_queue_counts()
+RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+    v_folded bigint;
 BEGIN
-    IF NOT pg_try_advisory_xact_lock(
-        'jobs.queue_count'::regclass::oid::bigint
-    ) THEN
-        RETURN;
-    END IF;
-    WITH folded AS (
-        DELETE FROM jobs.queue_count RETURNING queue, owner, status, jobs
-    )
-    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
-    SELECT f.queue, f.owner, f.status, sum(f.jobs)
-    FROM folded AS f
-    GROUP BY f.queue, f.owner, f.status
-    HAVING sum(f.jobs) <> 0;
-END;
-$$;
+    WITH appended AS (
+        DELETE FROM jobs.queue_count AS c WHERE NOT c.folded
+        RETURNING c.queue, c.owner, c.status, c.jobs
+    ),
 
--- Called after each statement that appended to the ledgers: now and then
--- fold them, so that readers sum a few hundred rows at most.
-CREATE FUNCTION jobs_internal.maybe_compact_ledgers()
-RETURNS void
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-BEGIN
-    IF random() < 0.01 THEN
-        PERFORM jobs_internal.compact_queue_counts();
-        PERFORM jobs_internal.compact_history();
-    END IF;
+    summed AS (
+        SELECT a.queue, a.owner, a.status, sum(a.jobs) AS jobs, count(*) AS rows_folded
+        FROM appended AS a
+        GROUP BY a.queue, a.owner, a.status
+    ),
+
+    merged AS (
+        INSERT INTO jobs.queue_count AS c (queue, owner, status, jobs, folded)
+        SELECT s.queue, s.owner, s.status, s.jobs, TRUE
+        FROM summed AS s
+        ON CONFLICT (queue, owner, status) WHERE folded
+        DO UPDATE SET jobs = c.jobs + excluded.jobs
+    )
+
+    SELECT coalesce(sum(s.rows_folded), 0) INTO v_folded FROM summed AS s;
+    -- Keys whose jobs are all gone.
+    DELETE FROM jobs.queue_count AS c WHERE c.folded AND c.jobs = 0;
+    RETURN v_folded;
 END;
 $$;
 
@@ -75,8 +75,8 @@ AS $$
 BEGIN
     LOCK TABLE jobs.job IN SHARE MODE;
     DELETE FROM jobs.queue_count;
-    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
-    SELECT j.queue, j.owner, j.status, count(*)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs, folded)
+    SELECT j.queue, j.owner, j.status, count(*), TRUE
     FROM jobs.job AS j
     GROUP BY j.queue, j.owner, j.status;
 END;

@@ -10,7 +10,8 @@ LANGUAGE sql
 IMMUTABLE
 BEGIN ATOMIC
     SELECT CASE from_status
-        WHEN 'scheduled' THEN to_status IN ('queued', 'cancelled')
+        -- A due scheduled job is claimed without being queued first.
+        WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
         WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
         WHEN 'running'
             THEN

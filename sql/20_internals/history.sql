@@ -1,6 +1,6 @@
 -- The run history behind the analyst views: the jobs.job_history and
--- jobs.name_latest ledgers (see the migration), their buckets, folding and
--- readers. after_statement.sql appends to them. SECURITY DEFINER readers:
+-- jobs.name_latest ledgers (see the migrations), their buckets, folding,
+-- retention and readers. after_statement.sql appends to them. SECURITY DEFINER readers:
 -- callers read the views, never the ledgers directly, and the readers keep
 -- to the caller's scope.
 -- Depends on: migrations.
@@ -50,42 +50,95 @@ BEGIN ATOMIC
     LIMIT 1;
 END;
 
--- Fold both ledgers; one caller at a time, rows still in flight stay.
-CREATE FUNCTION jobs_internal.compact_history()
-RETURNS void
+-- Fold the rows appended since the last fold into the folded ones, as
+-- fold_queue_counts does (counts.sql); answers how many rows were folded.
+-- Called by maintenance only.
+CREATE FUNCTION jobs_internal.fold_history()
+RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+    v_history bigint;
+    v_latest bigint;
 BEGIN
-    IF NOT pg_try_advisory_xact_lock(
-        'jobs.job_history'::regclass::oid::bigint
-    ) THEN
-        RETURN;
-    END IF;
-    WITH folded AS (
-        DELETE FROM jobs.job_history
+    WITH appended AS (
+        DELETE FROM jobs.job_history AS h WHERE NOT h.folded
         RETURNING
-            day, queue, owner, name, status, bucket, jobs, duration_sum,
-            queue_time_sum
-    )
-    INSERT INTO jobs.job_history (
-        day, queue, owner, name, status, bucket, jobs, duration_sum,
-        queue_time_sum
-    )
-    SELECT
-        f.day, f.queue, f.owner, f.name, f.status, f.bucket, sum(f.jobs),
-        sum(f.duration_sum), sum(f.queue_time_sum)
-    FROM folded AS f
-    GROUP BY f.day, f.queue, f.owner, f.name, f.status, f.bucket;
+            h.day, h.queue, h.owner, h.name, h.status, h.bucket, h.jobs,
+            h.duration_sum, h.queue_time_sum
+    ),
 
-    WITH folded AS (
-        DELETE FROM jobs.name_latest RETURNING name, owner, queue, job_id
+    summed AS (
+        SELECT
+            a.day, a.queue, a.owner, a.name, a.status, a.bucket,
+            sum(a.jobs) AS jobs,
+            sum(a.duration_sum) AS duration_sum,
+            sum(a.queue_time_sum) AS queue_time_sum,
+            count(*) AS rows_folded
+        FROM appended AS a
+        GROUP BY a.day, a.queue, a.owner, a.name, a.status, a.bucket
+    ),
+
+    merged AS (
+        INSERT INTO jobs.job_history AS h (
+            day, queue, owner, name, status, bucket, jobs, duration_sum,
+            queue_time_sum, folded
+        )
+        SELECT
+            s.day, s.queue, s.owner, s.name, s.status, s.bucket, s.jobs,
+            s.duration_sum, s.queue_time_sum, TRUE
+        FROM summed AS s
+        ON CONFLICT (day, queue, owner, name, status, bucket) WHERE folded
+        DO UPDATE SET
+            jobs = h.jobs + excluded.jobs,
+            duration_sum = h.duration_sum + excluded.duration_sum,
+            queue_time_sum = h.queue_time_sum + excluded.queue_time_sum
     )
-    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
-    SELECT f.name, f.owner, f.queue, max(f.job_id)
-    FROM folded AS f
-    GROUP BY f.name, f.owner, f.queue;
+
+    SELECT coalesce(sum(s.rows_folded), 0) INTO v_history FROM summed AS s;
+
+    WITH appended AS (
+        DELETE FROM jobs.name_latest AS l WHERE NOT l.folded
+        RETURNING l.name, l.owner, l.queue, l.job_id
+    ),
+
+    summed AS (
+        SELECT a.name, a.owner, a.queue, max(a.job_id) AS job_id, count(*) AS rows_folded
+        FROM appended AS a
+        GROUP BY a.name, a.owner, a.queue
+    ),
+
+    merged AS (
+        INSERT INTO jobs.name_latest AS l (name, owner, queue, job_id, folded)
+        SELECT s.name, s.owner, s.queue, s.job_id, TRUE
+        FROM summed AS s
+        ON CONFLICT (name, owner, queue) WHERE folded
+        DO UPDATE SET job_id = greatest(l.job_id, excluded.job_id)
+    )
+
+    SELECT coalesce(sum(s.rows_folded), 0) INTO v_latest FROM summed AS s;
+    RETURN v_history + v_latest;
+END;
+$$;
+
+-- The run history has its own retention: days older than
+-- jobs.maintenance.history_days go. Answers how many rows were deleted.
+CREATE FUNCTION jobs_internal.prune_history()
+RETURNS bigint
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    v_deleted bigint;
+BEGIN
+    DELETE FROM jobs.job_history AS h
+    USING jobs.maintenance AS m
+    WHERE h.day < (now() AT TIME ZONE 'UTC')::date - m.history_days;
+    GET DIAGNOSTICS v_deleted = ROW_COUNT;
+    RETURN v_deleted;
 END;
 $$;
 

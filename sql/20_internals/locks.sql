@@ -76,3 +76,24 @@ BEGIN ATOMIC
     FROM jobs.job_lock AS h
     WHERE h.name = $1;
 END;
+
+-- A released lock name may let a queued job of any queue run: tell every
+-- LISTENing worker (an empty payload on jobs_queued), whoever released it
+-- (a job that stopped running, release_lock, an admin clearing it).
+CREATE FUNCTION jobs_internal.tg_job_lock__wake()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF jobs_internal.notify_enabled() AND EXISTS (SELECT FROM released) THEN
+        PERFORM pg_notify('jobs_queued', '');
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER _500_wake
+AFTER DELETE ON jobs.job_lock
+REFERENCING OLD TABLE AS released
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job_lock__wake();

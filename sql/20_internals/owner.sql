@@ -2,13 +2,19 @@
 -- overruled, except an admin's, who may submit on someone's behalf. Fires
 -- only for rows whose owner is not the caller: a plain submission takes the
 -- caller as owner by default (api.jobs) and skips it.
--- Depends on: callers.sql.
+-- Depends on: callers.sql, schedules.sql.
 CREATE FUNCTION jobs_internal.tg_job__set_owner()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    IF jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin' THEN
+    -- The job of a schedule's fire time is the schedule owner's
+    -- (schedules.sql), whoever runs maintenance.
+    IF jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin'
+        AND NOT (
+            NEW.schedule_name IS NOT NULL
+            AND jobs_internal.is_schedule_owner(NEW.schedule_name, NEW.owner)
+        ) THEN
         NEW.owner := jobs_internal.current_actor();
     END IF;
     RETURN NEW;

@@ -3,6 +3,10 @@
 -- so that each walks job_claim_idx in claim order: one queue (the common
 -- case) needs no sort at all. The lock test is written out in each: a
 -- function holding a subquery is never inlined.
+-- Scheduled jobs whose run_at has come are taken too, straight from
+-- scheduled (no promotion step): a job is claimable the moment it is due,
+-- whether or not maintenance has queued it yet. The two kinds merge in
+-- claim order.
 -- Depends on: migrations.
 CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]
@@ -11,6 +15,7 @@ AS $$
 DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
     v_ids bigint[];
+    v_due bigint[];
 BEGIN
     IF cardinality(queues) = 1 THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
@@ -56,6 +61,38 @@ BEGIN
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED
         ) AS d;
+    END IF;
+    -- An index probe (job_scheduled_run_at_idx) when nothing is due.
+    IF EXISTS (
+        SELECT FROM jobs.job AS j
+        WHERE
+            j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+            AND (queues IS NULL OR j.queue = ANY(queues))
+    ) THEN
+        SELECT array_agg(d.id) INTO v_due FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE
+                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+                AND (queues IS NULL OR j.queue = ANY(queues))
+                AND j.queue <> ALL(v_paused)
+                AND (
+                    j.locks = '{}' OR NOT EXISTS (
+                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                    )
+                )
+            ORDER BY j.run_at ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+        IF v_due IS NOT NULL THEN
+            -- Rows locked here but not taken are free again at commit.
+            v_ids := ARRAY(
+                SELECT j.id FROM jobs.job AS j
+                WHERE j.id = ANY(coalesce(v_ids, '{}') || v_due)
+                ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+                LIMIT max_jobs
+            );
+        END IF;
     END IF;
     RETURN coalesce(v_ids, '{}');
 END;

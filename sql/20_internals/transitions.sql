@@ -32,6 +32,11 @@ BEGIN
                     ELSE 'See the lifecycle in the jobs description.'
                 END;
     END IF;
+    IF OLD.waiting AND NEW.status = 'running' THEN
+        RAISE EXCEPTION 'job % waits for job % to finish', OLD.id, OLD.after_job_id
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s after_job_id=%s', OLD.id, OLD.after_job_id);
+    END IF;
     -- Only a scheduled job waits for another one.
     NEW.waiting := NEW.waiting AND NEW.status = 'scheduled';
     CASE NEW.status

@@ -39,7 +39,9 @@ SELECT
     j.root_job_id,
     j.after_job_id,
     j.next_job_id,
-    j.waiting
+    j.waiting,
+    j.schedule_name,
+    j.fire_at
 FROM jobs.job AS j;
 
 -- The table's defaults (see jobs_internal.copy_defaults); the owner is the
@@ -50,7 +52,7 @@ ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs_internal.current_actor()
 COMMENT ON VIEW api.jobs IS
 $$Jobs
 
-One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise), with their events, files and locks.$$;
+One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise, and while a retry or follow-up of the job has not finished), with their events, files and locks; the retries of a deleted job then point past it.$$;
 COMMENT ON COLUMN api.jobs.id IS 'Job id, assigned by the database.';
 COMMENT ON COLUMN api.jobs.queue IS 'Queue the job waits in (default: default). A queue exists once a job names it.';
 COMMENT ON COLUMN api.jobs.name IS 'What the job does, e.g. the function or ETL name. Not empty.';
@@ -85,3 +87,5 @@ COMMENT ON COLUMN api.jobs.root_job_id IS 'The original job of a chain of retrie
 COMMENT ON COLUMN api.jobs.after_job_id IS 'Run only after this job completes; cancelled if it fails or is cancelled.';
 COMMENT ON COLUMN api.jobs.next_job_id IS 'The first job submitted to run after this one.';
 COMMENT ON COLUMN api.jobs.waiting IS 'True while the job waits for after_job_id to finish.';
+COMMENT ON COLUMN api.jobs.schedule_name IS 'The recurring schedule that enqueued this job (see schedules), else null.';
+COMMENT ON COLUMN api.jobs.fire_at IS 'The fire time of its schedule this job is for (one job per fire time), else null.';

@@ -203,7 +203,7 @@ SELECT
     (q.counts ->> 'running')::bigint AS running,
     round(extract(EPOCH FROM now() - o.oldest_run_at), 3) AS latency
 FROM api.queues AS q
--- Scheduled jobs already due wait too: claims promote them lazily.
+-- Scheduled jobs already due wait too: a claim takes them, maintenance queues them.
 CROSS JOIN
     LATERAL (  -- noqa: ST05
         SELECT

@@ -1,5 +1,5 @@
 -- claim_jobs: hand due jobs to a worker, never one job to two workers.
--- Depends on: api.jobs, api.reap_expired_leases, 20_internals.
+-- Depends on: api.jobs, 20_internals.
 
 CREATE FUNCTION api.claim_jobs(
     queues text[] DEFAULT NULL,
@@ -27,10 +27,9 @@ BEGIN
 
     PERFORM jobs_internal.see_worker(v_worker, v_queues);
 
-    -- Lazy housekeeping: no process has to move due or abandoned jobs.
-    PERFORM jobs_internal.promote_due_jobs();
-    PERFORM api.reap_expired_leases();
-
+    -- No housekeeping here: maintenance (api.run_maintenance) rescues
+    -- expired leases and queues due jobs; a due scheduled job is taken
+    -- directly (pick_due_jobs.sql).
     v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
     IF EXISTS (
         SELECT FROM jobs.job AS j WHERE j.id = ANY(v_ids) AND j.locks <> '{}'
@@ -54,4 +53,4 @@ $$;
 COMMENT ON FUNCTION api.claim_jobs(text[], text, integer, integer) IS
 $$Claim due jobs for a worker
 
-Hands up to max_jobs (1-1000) due jobs of the given queues (when null: every queue the token allows) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job. 403 for a queue the worker token does not allow (its queues claim).$$;
+Hands up to max_jobs (1-1000) due jobs (queued, or scheduled with run_at come) of the given queues (when null: every queue the token allows) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job. 403 for a queue the worker token does not allow (its queues claim).$$;

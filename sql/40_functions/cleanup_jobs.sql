@@ -19,6 +19,7 @@ BEGIN
         WHERE
             j.status IN ('completed', 'failed', 'cancelled')
             AND j.ended_at < now() - make_interval(hours => max_age_hours)
+            AND NOT jobs_internal.retention_keeps(j.id, j.name, j.owner, j.status, j.started_at)
         FOR UPDATE SKIP LOCKED
     ),
 
@@ -49,4 +50,4 @@ $$;
 COMMENT ON FUNCTION api.cleanup_jobs(integer) IS
 $$Delete old finished jobs
 
-Deletes completed, failed and cancelled jobs that ended more than max_age_hours ago (1 to 168, default 24; 400 outside that range), with their events, files and locks. Never touches a job that is waiting or running. Answers {cleaned_jobs, freed_space_mb (from the recorded sizes of their files), message}.$$;
+Deletes completed, failed and cancelled jobs that ended more than max_age_hours ago (1 to 168, default 24; 400 outside that range), with their events, files and locks. Never touches a job that is waiting or running, nor what retention keeps (as prune_jobs: the newest completed run and the newest job of each name, a job with unfinished retries or follow-ups). Answers {cleaned_jobs, freed_space_mb (from the recorded sizes of their files), message}.$$;

@@ -1,5 +1,6 @@
 -- prune_jobs: retention (keep the newest N finished jobs per queue) and
--- expiry, in bounded batches. Depends on: 20_internals.
+-- expiry, in bounded batches, never deleting what retention.sql keeps.
+-- Maintenance calls it. Depends on: 20_internals.
 
 CREATE FUNCTION api.prune_jobs(batch_size integer DEFAULT 10000)
 RETURNS TABLE (queue text, reason text, deleted bigint)
@@ -24,6 +25,7 @@ BEGIN
         WHERE
             j.status IN ('completed', 'failed', 'cancelled')
             AND j.expires_at < now()
+            AND NOT jobs_internal.retention_keeps(j.id, j.name, j.owner, j.status, j.started_at)
         ORDER BY j.expires_at
         LIMIT v_left
         FOR UPDATE SKIP LOCKED
@@ -63,6 +65,9 @@ BEGIN
                         ORDER BY k.id DESC
                         OFFSET v_keep LIMIT 1
                     )
+                    AND NOT jobs_internal.retention_keeps(
+                        j.id, j.name, j.owner, j.status, j.started_at
+                    )
                 -- The order of job_finished_idx: this queue's rows only.
                 ORDER BY j.queue, j.status, j.id
                 LIMIT v_left
@@ -87,4 +92,4 @@ $$;
 COMMENT ON FUNCTION api.prune_jobs(integer) IS
 $$Apply retention and expiry
 
-Deletes, at most batch_size jobs per call (default 10000): finished jobs past their expires_at, then in each queue the finished jobs beyond its newest keep_completed completed and keep_failed failed ones. Never touches a job that has not finished. Their events, files and locks go with them. Call again until it answers no rows. Returns what it deleted per queue and reason.$$;
+Deletes, at most batch_size jobs per call (default 10000): finished jobs past their expires_at, then in each queue the finished jobs beyond its newest keep_completed completed and keep_failed failed ones. Never touches a job that has not finished, nor the newest completed run of a name (per owner: last_success), the newest job of a name (latest_runs), or a job whose retries or follow-ups have not finished. Their events, files and locks go with them. Maintenance (run_maintenance) calls it every minute. Call again until it answers no rows. Returns what it deleted per queue and reason.$$;

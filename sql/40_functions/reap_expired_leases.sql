@@ -58,4 +58,4 @@ $$;
 COMMENT ON FUNCTION api.reap_expired_leases() IS
 $$Rescue jobs whose worker vanished
 
-A running job whose lease expired goes back to queued (the attempt counts), or to failed when no attempts remain; a cancelling one becomes cancelled. claim_jobs runs this too, so no separate process is needed. Returns the rescued jobs.$$;
+A running job whose lease expired goes back to queued (the attempt counts), or to failed when no attempts remain; a cancelling one becomes cancelled. Maintenance (run_maintenance) runs this for every queue every minute. Returns the rescued jobs.$$;

@@ -19,14 +19,15 @@ BEGIN
                 DETAIL = format('job_id=%s status=%s num_error=%s',
                     job_id, v_job.status, v_job.num_error);
     END IF;
-    -- The retry belongs to the owner of what it retries.
+    -- The retry belongs to the owner of what it retries, and counts among
+    -- the runs of its schedule, for the same fire time.
     INSERT INTO jobs.job (
         queue, name, type, priority, payload, meta, locks, max_attempts,
-        owner, retry_of, root_job_id
+        owner, retry_of, root_job_id, schedule_name, fire_at
     ) VALUES (
         v_job.queue, v_job.name, 'retry', v_job.priority, v_job.payload,
         v_job.meta, v_job.locks, v_job.max_attempts, v_job.owner, v_job.id,
-        coalesce(v_job.root_job_id, v_job.id)
+        coalesce(v_job.root_job_id, v_job.id), v_job.schedule_name, v_job.fire_at
     )
     RETURNING id INTO v_new;
     SELECT * INTO v_row FROM api.jobs AS v WHERE v.id = v_new;
