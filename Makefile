@@ -8,7 +8,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test lint pytest bench check-tools clean
+.PHONY: up down test lint pytest bench check-tools pg-cron clean
+
+# pg_cron runs maintenance inside PostgreSQL (Debian: postgresql-15-cron);
+# installed here when we are root, else named as a prerequisite.
+PG_CRON := /usr/lib/postgresql/15/lib/pg_cron.so
 
 check-tools:
 	@command -v $(PYTHON) >/dev/null || { echo "python3 is needed: apt-get install python3 python3-venv"; exit 1; }
@@ -16,13 +20,20 @@ check-tools:
 	@test -x /usr/lib/postgresql/15/bin/pg_ctl || test -n "$$PG_BINDIR" || test -n "$$DATABASE_URL" || \
 	  { echo "PostgreSQL 15 server binaries are needed: apt-get install postgresql-15 (or set DATABASE_URL)"; exit 1; }
 
+pg-cron:
+	@test -e $(PG_CRON) || test -n "$$DATABASE_URL" || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y postgresql-15-cron || { apt-get update && apt-get install -y postgresql-15-cron; }; \
+	  else echo "pg_cron is needed to run maintenance inside PostgreSQL: sudo apt-get install postgresql-15-cron"; exit 1; fi; }
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 venv is needed: apt-get install python3-venv"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
-up: check-tools $(STAMP)
+up: check-tools pg-cron $(STAMP)
 	$(BIN)/jobsapi up
 
 down: $(STAMP)
@@ -32,12 +43,12 @@ lint: $(STAMP)
 	$(BIN)/sqlfluff lint sql migrations
 	$(BIN)/mypy
 
-pytest: check-tools $(STAMP)
+pytest: check-tools pg-cron $(STAMP)
 	$(BIN)/pytest
 
 test: lint pytest
 
-bench: check-tools $(STAMP)
+bench: check-tools pg-cron $(STAMP)
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \

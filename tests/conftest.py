@@ -19,7 +19,7 @@ from pytest_postgresql.executors import NoopExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from jobsapi.client import Client
-from jobsapi.cluster import Cluster, free_port
+from jobsapi.cluster import Cluster, free_port, pg_cron_settings
 from jobsapi.migrate import deploy
 from jobsapi.paths import STATE_DIR
 from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
@@ -31,14 +31,24 @@ def dsn(host: str, port: int, dbname: str, user: str = "postgres") -> str:
     return f"postgresql://{user}@{host}:{port}/{dbname}"
 
 
+# The database where pg_cron lives and runs maintenance every minute, as on
+# the stack of `jobsapi up`; the per-test databases have no pg_cron (their
+# workers run maintenance).
+CRON_DATABASE = "jobsapi_cron"
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[NoopExecutor]:
-    """A cluster of our own on a free port, run as the postgres user."""
+    """A cluster of our own on a free port, run as the postgres user, with
+    pg_cron loaded for CRON_DATABASE, which is deployed at once so that its
+    first maintenance run is under way by the time a test looks."""
     tmp = Path(tempfile.mkdtemp(prefix="jobsapi-test-"))
     tmp.chmod(0o755)
     cluster = Cluster(tmp / "pgdata", free_port())
     cluster.init()
-    cluster.start(settings={"fsync": "off", "max_connections": "200"})
+    cluster.start(settings={"fsync": "off", "max_connections": "200",
+                            **pg_cron_settings(CRON_DATABASE)})
+    deploy(dsn("127.0.0.1", cluster.port, CRON_DATABASE))
     try:
         yield NoopExecutor(host="127.0.0.1", port=cluster.port, user="postgres",
                            password=None, dbname="jobsapi_test", options="")
@@ -174,8 +184,9 @@ def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Ite
     """The HTTP API over an emptied database."""
     client = Api(postgrest.url, jwt_secret, http_database)
     client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.job_lock, jobs.job_file,"
-               " jobs.queue_count, jobs.worker, jobs.job_history, jobs.name_latest"
-               " RESTART IDENTITY")
+               " jobs.queue_count, jobs.worker, jobs.job_history, jobs.name_latest,"
+               " jobs.schedule, jobs.maintenance RESTART IDENTITY;"
+               " INSERT INTO jobs.maintenance DEFAULT VALUES")
     yield client
     client.client.close()
 

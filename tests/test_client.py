@@ -734,8 +734,9 @@ def test_a_lock_taken_for_a_running_job_ends_with_the_job(client: Client,
 
 def test_cleanup_deletes_jobs_that_ended_longer_ago(api: Api, client: Client,
                                                     worker: Client) -> None:
-    old = finish(client, worker, client.submit("old"), "completed")
-    recent = finish(client, worker, client.submit("recent"), "completed")
+    old = finish(client, worker, client.submit("report"), "completed")
+    # A newer run of the name: cleanup keeps a name's newest successful run.
+    recent = finish(client, worker, client.submit("report"), "completed")
     waiting = client.submit("waiting")
     api.sql("UPDATE jobs.job SET ended_at = now() - interval '3 hours' WHERE id = %s", old.id)
     done = client.cleanup(max_age_hours=2)
@@ -757,7 +758,7 @@ def test_cleanup_refuses_an_age_out_of_range_and_a_user(client: Client, alice: C
 def test_prune_keeps_the_newest_completed_jobs_of_a_queue(client: Client, worker: Client,
                                                           alice: Client) -> None:
     client.configure_queue("mail", keep_completed=1)
-    done = [finish(client, worker, client.submit(f"m{i}", queue="mail"), "completed")
+    done = [finish(client, worker, client.submit("mail", queue="mail"), "completed")
             for i in range(3)]
     [pruned] = client.prune()
     assert (pruned.queue, pruned.reason, pruned.deleted) == ("mail", "keep_completed", 2)

@@ -122,9 +122,10 @@ class MatrixClient(Api):
 
 
 SEED_TABLES = ("job", "job_event", "queue", "job_lock", "job_file", "queue_count", "worker",
-               "job_history", "name_latest")
+               "job_history", "name_latest", "schedule", "maintenance")
 SEED_COPY = "auth_matrix_seed"
-EMPTY = "TRUNCATE " + ", ".join(f"jobs.{t}" for t in SEED_TABLES) + " RESTART IDENTITY"
+EMPTY = ("TRUNCATE " + ", ".join(f"jobs.{t}" for t in SEED_TABLES) + " RESTART IDENTITY;"
+         " INSERT INTO jobs.maintenance DEFAULT VALUES")
 SAVE_SEED = (f"DROP SCHEMA IF EXISTS {SEED_COPY} CASCADE; CREATE SCHEMA {SEED_COPY};"
              + "".join(f" CREATE TABLE {SEED_COPY}.{t} AS TABLE jobs.{t};" for t in SEED_TABLES))
 RESTORE_SEED = (
@@ -220,6 +221,9 @@ def build_seed(api: MatrixClient) -> dict[str, int]:
     rpc(alice, "acquire_lock", {"name": "report:monthly"})
     rpc(bob, "acquire_lock", {"name": "nightly:shared"})
     post(admin, "/queues", {"name": "spare"})
+    # A recurring schedule of the admin's, due only next year.
+    post(admin, "/schedules", {"name": "yearly-report", "cron": "0 0 1 1 *",
+                               "job_name": "admin-yearly", "queue": "q"})
     # The running jobs started a day ago, far beyond the p95 of their
     # completed namesakes: long_running_jobs lists them whatever the timing.
     api.sql("UPDATE jobs.job SET started_at = started_at - interval '1 day'"
@@ -268,7 +272,10 @@ SELECT jsonb_build_object(
     'queues', (SELECT coalesce(jsonb_agg(to_jsonb(q) ORDER BY q.name), '[]')
                FROM jobs.queue AS q),
     'workers', (SELECT coalesce(jsonb_agg(to_jsonb(w) ORDER BY w.name), '[]')
-                FROM jobs.worker AS w))
+                FROM jobs.worker AS w),
+    'schedules', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.name), '[]')
+                  FROM jobs.schedule AS s),
+    'maintenance', (SELECT to_jsonb(m) FROM jobs.maintenance AS m))
 """
 
 
@@ -440,6 +447,16 @@ MATRIX = [
     row("POST", "/queue_depth", {"queue": "x"},                                        "403", "403", "403", "403"),
     row("PATCH", "/queue_depth", {"paused": True},                                     "403", "403", "403", "403"),
     row("DELETE", "/queue_depth", None,                                                "403", "403", "403", "403"),
+    # --- /schedules: admins only
+    row("GET", "/schedules", None,                                                     "403", "403", "403", "200"),
+    row("POST", "/schedules", {"name": "hourly", "cron": "0 * * * *", "job_name": "x"}, "403", "403", "403", "201*"),
+    row("PATCH", "/schedules?name=eq.yearly-report", {"enabled": False},               "403", "403", "403", "204*"),
+    row("DELETE", "/schedules?name=eq.yearly-report", None,                            "403", "403", "403", "204*"),
+    # --- /maintenance: read by all; admins set the history's retention
+    row("GET", "/maintenance", None,                                                   "200", "200", "200", "200"),
+    row("POST", "/maintenance", {"history_days": 30},                                  "403", "403", "403", "403"),
+    row("PATCH", "/maintenance", {"history_days": 30},                                 "403", "403", "403", "204*"),
+    row("DELETE", "/maintenance", None,                                                "403", "403", "403", "403"),
     # --- the OpenAPI document
     row("GET", "/", None,                                                              "200", "200", "200", "200"),
     # --- RPCs
@@ -479,6 +496,11 @@ MATRIX = [
     row("POST", "/rpc/fail_jobs", {"failures": [{"job_id": B_RUNNING, "error": "x"}]}, "403", "403", "200", "200*"),
     # No lease has expired and nothing is old enough: allowed, changes nothing.
     row("POST", "/rpc/reap_expired_leases", {},                                        "403", "403", "200", "200"),
+    # Maintenance records its run: it changes data even with nothing to do.
+    row("POST", "/rpc/run_maintenance", {},                                            "403", "403", "200*", "200*"),
+    row("POST", "/rpc/run_schedule", {"name": "yearly-report"},                        "403", "403", "403", "200*"),
+    row("POST", "/rpc/next_due", {"queues": ["q"]},                                    "403", "403", "200", "200"),
+    row("POST", "/rpc/next_due", {"queues": ["q2"]},                                   "403", "403", "403", "200"),
     row("POST", "/rpc/prune_jobs", {"batch_size": 100},                                "403", "403", "403", "200"),
     row("POST", "/rpc/cleanup_jobs", {"max_age_hours": 1},                             "403", "403", "403", "200"),
     row("POST", "/rpc/stop_worker", {"worker": "w2"},                                  "403", "403", "200*", "200*"),

@@ -147,12 +147,31 @@ def test_claim_skips_scheduled_jobs_that_are_not_due(api):
     assert read(api, later)["status"] == "scheduled"
 
 
-def test_claim_promotes_scheduled_jobs_that_became_due(api):
+def test_claim_takes_scheduled_jobs_that_became_due(api):
     later = submit(api, run_at=(now() + timedelta(hours=1)).isoformat())["id"]
     make_due(api, later)
     assert [r["id"] for r in claim(api)] == [later]
-    assert events(api, later) == [(None, "scheduled"), ("scheduled", "queued"),
-                                  ("queued", "running")]
+    assert events(api, later) == [(None, "scheduled"), ("scheduled", "running")]
+
+
+def test_claim_merges_due_scheduled_and_queued_jobs_in_claim_order(api):
+    low = submit(api, priority=1)["id"]
+    urgent = submit(api, priority=4, run_at=(now() + timedelta(hours=1)).isoformat())["id"]
+    normal = submit(api, priority=2)["id"]
+    make_due(api, urgent)
+    assert [r["id"] for r in claim(api, max_jobs=2)] == [urgent, normal]
+    assert [r["id"] for r in claim(api, max_jobs=2)] == [low]
+
+
+def test_claim_leaves_a_waiting_follow_up_and_a_paused_queue_alone(api):
+    first = submit(api, queue="held")["id"]
+    after = submit(api, queue="held", after_job_id=first,
+                   run_at=(now() - timedelta(hours=1)).isoformat())["id"]
+    paused = submit(api, queue="stopped", run_at=(now() + timedelta(hours=1)).isoformat())["id"]
+    make_due(api, paused)
+    assert api.patch("/queues?name=eq.stopped", json={"paused": True}).status_code == 204
+    assert [r["id"] for r in claim(api, max_jobs=10)] == [first]
+    assert (read(api, after)["status"], read(api, paused)["status"]) == ("scheduled", "scheduled")
 
 
 def test_claim_skips_a_paused_queue(api):
@@ -590,10 +609,13 @@ def test_reap_leaves_live_leases_alone(api):
     assert read(api, job_id) == before
 
 
-def test_claim_reaps_expired_leases_lazily(api):
+def test_claim_leaves_expired_leases_to_maintenance(api):
     job_id = submit(api, queue="lazy")["id"]
     claim_one(api, job_id, "w1", lease_seconds=1)
     expire_lease(api, job_id)
+    assert claim(api, "w2", queues=["lazy"]) == []
+    assert read(api, job_id)["status"] == "running"
+    assert call(api, "run_maintenance")["leases_rescued"] == 1
     row = claim_one(api, job_id, "w2")
     assert (row["worker"], row["attempts"], row["status"]) == ("w2", 2, "running")
     assert events(api, job_id) == [(None, "queued"), ("queued", "running"),
@@ -604,6 +626,7 @@ def test_a_reaped_worker_can_no_longer_report(api):
     job_id = submit(api, queue="late")["id"]
     claim_one(api, job_id, "w1", lease_seconds=1)
     expire_lease(api, job_id)
+    call(api, "run_maintenance")
     claim_one(api, job_id, "w2")
     error_of(api.rpc("complete_job", {"job_id": job_id, "worker": "w1"}, **WORKER), 409, "PT409")
     assert read(api, job_id)["worker"] == "w2"

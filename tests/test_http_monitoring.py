@@ -415,9 +415,9 @@ def cleanup(api, **args: Any) -> dict:
 
 
 def test_cleanup_by_default_deletes_jobs_that_ended_more_than_24_hours_ago(api):
-    old = [finished(api, status, f"old-{status}") for status in ("completed", "failed",
-                                                                   "cancelled")]
-    recent = finished(api, "completed", "recent")
+    # One name: the newest successful run of a name is never cleaned up.
+    old = [finished(api, status, "report") for status in ("completed", "failed", "cancelled")]
+    recent = finished(api, "completed", "report")
     for job_id in old:
         shift(api, job_id, "ended_at", 25 * 3600)
     shift(api, recent, "ended_at", 23 * 3600)
@@ -431,13 +431,17 @@ def test_cleanup_by_default_deletes_jobs_that_ended_more_than_24_hours_ago(api):
 
 def test_cleanup_honours_max_age_hours(api):
     older = finished(api, "completed", "a")
-    younger = finished(api, "completed", "b")
+    younger = finished(api, "completed", "a")
+    oldest = finished(api, "failed", "b")
     shift(api, older, "ended_at", 169 * 3600)
     shift(api, younger, "ended_at", 167 * 3600)
+    shift(api, oldest, "ended_at", 167 * 3600)
+    finished(api, "failed", "b")  # b's newest job
     assert cleanup(api, max_age_hours=168)["cleaned_jobs"] == 1
-    assert job_ids(api) == [younger]
+    assert older not in job_ids(api)
     assert cleanup(api, max_age_hours=1)["cleaned_jobs"] == 1
-    assert job_ids(api) == []
+    # The newest successful run of a (the watermark of last_success) stays.
+    assert younger in job_ids(api) and oldest not in job_ids(api)
 
 
 def test_cleanup_never_deletes_a_waiting_or_running_job_however_old(api):
@@ -463,7 +467,7 @@ def test_cleanup_never_deletes_a_waiting_or_running_job_however_old(api):
 
 def test_cleanup_answers_the_space_freed_from_recorded_file_sizes(api):
     doomed = finished(api, "completed", "a")
-    kept = finished(api, "completed", "b")
+    kept = finished(api, "completed", "a")
     files = [{"job_id": doomed, "name": "big.json", "size_bytes": MB},
              {"job_id": doomed, "name": "half.json", "size_bytes": MB // 2},
              {"job_id": kept, "name": "kept.json", "size_bytes": 10 * MB}]

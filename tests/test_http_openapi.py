@@ -21,6 +21,9 @@ RPC_ARGUMENTS = {
     "fail_jobs": {"failures", "worker"},
     "cancel_job": {"job_id"},
     "reap_expired_leases": set(),
+    "run_maintenance": {"min_interval_seconds", "unless_pg_cron"},
+    "run_schedule": {"name"},
+    "next_due": {"queues"},
 }
 
 

@@ -260,7 +260,8 @@ def test_deleting_an_empty_queue_removes_it(api):
 
 
 def failed_jobs(api, n: int, queue: str = "q") -> list[int]:
-    ids = submit_many(api, n, queue=queue, max_attempts=1)
+    """n failed runs of one name (retention keeps a name's newest job)."""
+    ids = submit_many(api, n, queue=queue, max_attempts=1, name="ingest")
     assert claim(api, queue=queue, max_jobs=n) == ids
     assert {j["status"] for j in fail(api, *ids)} == {"failed"}
     return ids
@@ -386,7 +387,8 @@ def test_a_jobs_own_max_attempts_wins_over_its_queues(api):
 
 
 def completed_jobs(api, n: int, queue: str = "q") -> list[int]:
-    ids = submit_many(api, n, queue=queue)
+    """n completed runs of one name (retention keeps a name's newest successful run)."""
+    ids = submit_many(api, n, queue=queue, name="ingest")
     assert claim(api, queue=queue, max_jobs=n) == ids
     complete(api, *ids)
     return ids

@@ -546,8 +546,9 @@ def test_the_worker_is_importable_from_the_package() -> None:
 
 def test_a_job_claimed_again_after_its_lease_ran_out_runs_once_more_and_reports_once(
         workers: Workers, source: Client | str, client: Client) -> None:
-    """Heartbeats far apart and a 2 s lease: the worker's own next claim takes
-    the job back and claims it again. The first run learns it lost the job,
+    """Heartbeats far apart and a 2 s lease: the worker's own maintenance
+    (every second here) takes the job back and its next claim claims it
+    again. The first run learns it lost the job,
     its outcome is dropped, the second attempt's is reported, and the worker
     goes on with other jobs."""
     def handler(run: JobRun) -> str:
@@ -558,7 +559,7 @@ def test_a_job_claimed_again_after_its_lease_ran_out_runs_once_more_and_reports_
 
     job = submit(client, "slow", max_attempts=5)
     running = workers.start(handler, source, concurrency=2, lease_seconds=2,
-                            heartbeat_interval=60)
+                            heartbeat_interval=60, maintenance_interval=1)
     done = finished(client, job)
     assert (done.status, done.result, done.attempts) == ("completed", "attempt 2", 2)
     assert finished(client, submit(client, "next")).result == "attempt 1"

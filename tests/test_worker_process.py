@@ -79,8 +79,9 @@ def test_a_signal_lets_the_running_job_finish_then_the_worker_exits_0(
 def test_a_killed_workers_job_comes_back_when_its_lease_ends(
         processes: Processes, client: Client, tmp_path: Path) -> None:
     """SIGKILL: the job stays running under the dead worker's lease; once the
-    lease (2 s) ended a second worker claims it back and completes it as
-    attempt 2, the first attempt's error saying the lease expired."""
+    lease (2 s) ended a second worker's maintenance (every second here, no
+    pg_cron in the test database) takes it back, and the worker completes it
+    as attempt 2, the first attempt's error saying the lease expired."""
     held = Held(tmp_path)
     job_id = submit_held(client, held, max_attempts=3)
     first = processes.worker("hold", "--queue", QUEUE, *LEASE, name="first")
@@ -94,7 +95,8 @@ def test_a_killed_workers_job_comes_back_when_its_lease_ends(
     if datetime.now(timezone.utc) < stranded.lease_expires_at:
         assert rescued == [], "a job was taken back before its lease ended"
     held.release()
-    second = processes.worker("hold", "--queue", QUEUE, *LEASE, name="second")
+    second = processes.worker("hold", "--queue", QUEUE, *LEASE, "--maintenance-interval", "1",
+                              name="second")
     done = client.wait(job_id, timeout=TIMEOUT)
     assert (done.status, done.worker, done.attempts, done.result) == \
         ("completed", "second", 2, {"held": True, "attempt": 2})

@@ -22,9 +22,11 @@ if TYPE_CHECKING:
     from conftest import Api, MakeClient
 
 QUEUE = "q"
-# Short intervals so that reports and claims follow each other closely.
+# Short intervals so that reports and claims follow each other closely; no
+# maintenance unless a test asks for it (it would rescue or prune behind the
+# test's back).
 FAST: dict[str, float] = {"poll_interval": 0.1, "heartbeat_interval": 0.3,
-                          "report_interval": 0.05}
+                          "report_interval": 0.05, "maintenance_interval": 0}
 
 Handler = Callable[[JobRun], Any]
 
@@ -156,8 +158,11 @@ class Processes:
 
     def worker(self, handler: str, *args: str, name: str | None = None,
                env: dict[str, str] | None = None) -> WorkerProcess:
-        """`jobsapi worker tests.worker_handlers:HANDLER --name NAME ARGS...`."""
+        """`jobsapi worker tests.worker_handlers:HANDLER --name NAME ARGS...`
+        (with --maintenance-interval 0 unless ARGS set it: see FAST)."""
         name = name or f"proc-{len(self.started) + 1}"
+        if "--maintenance-interval" not in args:
+            args = (*args, "--maintenance-interval", "0")
         log = self.directory / f"{name}.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(

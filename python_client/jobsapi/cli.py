@@ -1,6 +1,6 @@
-"""The `jobsapi` command: the local stack (up, down, migrate, token) and the
+"""The `jobsapi` command: the local stack (up, down, migrate, token), the
 jobs of a running server (submit, list, show, cancel, retry, stats, queues,
-pause, resume, watch, worker)."""
+pause, resume, watch, worker) and its housekeeping (maintain, schedules)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from . import cli_jobs, cli_output
+from . import cli_housekeeping, cli_jobs, cli_output
 from .errors import JobsApiError, SetupError
 from .migrate import deploy, set_authenticator_password
 from .stack import Stack, jwt_secret
@@ -22,6 +22,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     token = make_token(jwt_secret(), "jobs_admin", "admin", ttl_seconds=args.ttl)
     print(f"jobsapi is up at {url}")
     print(f"database: {stack.database_url() if stack.external_database else 'private cluster in ' + str(stack.state_dir / 'pgdata')}")
+    for note in stack.notes:
+        print(note)
     print("admin token (for the jobsapi command and the Python client):")
     print(f"export JOBSAPI_URL={url}")
     print(f"export JOBSAPI_TOKEN={token}")
@@ -39,7 +41,8 @@ def cmd_down(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """jobsapi migrate: apply migrations/ then sql/."""
     url = args.database_url or Stack().database_url()
-    deploy(url)
+    for note in deploy(url):
+        print(note)
     password = os.environ.get("JOBSAPI_AUTHENTICATOR_PASSWORD")
     if password:
         set_authenticator_password(url, password)
@@ -93,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.set_defaults(func=cmd_token)
 
     cli_jobs.add_parsers(sub, common)
+    cli_housekeeping.add_parsers(sub, common)
     return parser
 
 

@@ -38,6 +38,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _interval_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to 86400, got {text!r}")
+    return value
+
+
 def _json_arg(text: str) -> Any:
     try:
         return json.loads(text)
@@ -228,7 +238,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     source: Client | str = dsn if dsn else client_for(args)
     worker = Worker(source, queues or None, args.handler, args.concurrency, name=args.name,
                     lease_seconds=args.lease, poll_interval=args.poll_interval,
-                    batch_size=args.batch_size)
+                    batch_size=args.batch_size, maintenance_interval=args.maintenance_interval)
     try:
         worker.run()
     except KeyboardInterrupt:
@@ -311,3 +321,6 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--poll-interval", type=float, default=1.0)
     p.add_argument("--batch-size", type=_positive_int, help="most jobs one claim takes (default: "
                    "concurrency); more holds jobs ready for many short jobs")
+    p.add_argument("--maintenance-interval", type=_interval_arg, default=60, metavar="SECONDS",
+                   help="where pg_cron does not run maintenance, "
+                   "run it at most this often across all workers (default 60; 0 never)")

@@ -32,9 +32,11 @@ from .models import (
     Heartbeat,
     Job,
     Lock,
+    Maintenance,
     Pruned,
     Queue,
     QueuePage,
+    Schedule,
     Stats,
     WorkerInfo,
     parse_time,
@@ -374,8 +376,85 @@ class Client:
         return [Pruned.from_row(r) for r in self._rpc("prune_jobs", {"batch_size": batch_size})]
 
     def reap_expired_leases(self) -> builtins.list[Job]:
-        """Put back the running jobs whose worker vanished (claims do this too)."""
+        """Put back the running jobs whose worker vanished (maintenance does this too)."""
         return [Job.from_row(r) for r in self._rpc("reap_expired_leases")]
+
+    def maintain(self, *, min_interval_seconds: int = 0,
+                 unless_pg_cron: bool = False) -> dict[str, Any]:
+        """Run maintenance now (run_maintenance); returns what it did, or
+        {"ran": False, "reason": ...} when another run is in progress, the
+        last one is less than min_interval_seconds old, or (unless_pg_cron)
+        pg_cron runs it."""
+        result: dict[str, Any] = self._rpc("run_maintenance", {
+            "min_interval_seconds": min_interval_seconds, "unless_pg_cron": unless_pg_cron})
+        return result
+
+    def maintenance(self) -> Maintenance:
+        """Who runs maintenance here, when it last ran and what it did."""
+        return Maintenance.from_row(self._select("maintenance", {}, None, None, None)[0])
+
+    def set_history_days(self, days: int) -> Maintenance:
+        """Keep this many days of run history (admins)."""
+        rows = self._execute(self._rest.from_("maintenance").update({"history_days": days}))
+        return Maintenance.from_row(rows[0])
+
+    def next_due(self, queues: Iterable[str] | None = None) -> float | None:
+        """Seconds until the next scheduled job of these queues becomes due, or None."""
+        value = self._rpc("next_due", {"queues": list(queues) if queues is not None else None})
+        return None if value is None else float(value)
+
+    # -- recurring schedules (admins) -----------------------------------------
+
+    def schedules(self, **filters: Any) -> builtins.list[Schedule]:
+        """Every recurring schedule (filters as in list())."""
+        return [Schedule.from_row(r)
+                for r in self._select("schedules", filters, "name.asc", None, None)]
+
+    def schedule(self, name: str) -> Schedule:
+        """One schedule; NotFound when there is none of that name."""
+        rows = self._select("schedules", {"name": f"eq.{name}"}, None, None, None)
+        if not rows:
+            raise NotFound(f"schedule {name!r} not found", status=404)
+        return Schedule.from_row(rows[0])
+
+    def add_schedule(self, name: str, cron: str, job_name: str, payload: Any = None,
+                     **fields: Any) -> Schedule:
+        """Add a recurring schedule: each fire time of cron enqueues one job.
+
+        fields: time_zone (IANA, default UTC), queue, priority, meta, locks,
+        max_attempts, enabled, on_missed ("run_once" or "skip"), owner.
+        InvalidInput for a bad cron expression or time zone.
+        """
+        body = _drop_none({"name": name, "cron": cron, "job_name": job_name,
+                           "payload": payload, **fields})
+        return Schedule.from_row(self._execute(self._rest.from_("schedules").insert(body))[0])
+
+    def update_schedule(self, name: str, **fields: Any) -> Schedule:
+        """Change a schedule's fields (as in add_schedule); returns it."""
+        rows = self._execute(self._rest.from_("schedules").update(_drop_none(fields))
+                             .eq("name", name))
+        if not rows:
+            raise NotFound(f"schedule {name!r} not found", status=404)
+        return Schedule.from_row(rows[0])
+
+    def enable_schedule(self, name: str) -> Schedule:
+        """Fire a schedule again from its next fire time on."""
+        return self.update_schedule(name, enabled=True)
+
+    def disable_schedule(self, name: str) -> Schedule:
+        """Stop a schedule from firing until it is enabled again."""
+        return self.update_schedule(name, enabled=False)
+
+    def remove_schedule(self, name: str) -> Schedule:
+        """Delete a schedule (its jobs stay); returns it."""
+        rows = self._execute(self._rest.from_("schedules").delete().eq("name", name))
+        if not rows:
+            raise NotFound(f"schedule {name!r} not found", status=404)
+        return Schedule.from_row(rows[0])
+
+    def run_schedule(self, name: str) -> Job:
+        """Enqueue a schedule's job now, besides its fire times."""
+        return Job.from_row(self._rpc("run_schedule", {"name": name}))
 
     # -- ETL ----------------------------------------------------------------
 

@@ -37,6 +37,24 @@ def pg_bindir() -> Path:
     )
 
 
+def has_pg_cron() -> bool:
+    """Whether pg_cron's library is installed for these server binaries
+    (Debian's postgresql-15-cron)."""
+    try:
+        return (pg_bindir().parent / "lib" / "pg_cron.so").exists()
+    except SetupError:
+        return False
+
+
+def pg_cron_settings(database: str) -> dict[str, str]:
+    """Server settings that load pg_cron for one database, where it is
+    installed; its jobs run in background workers, so they need no login."""
+    if not has_pg_cron():
+        return {}
+    return {"shared_preload_libraries": "pg_cron", "cron.database_name": database,
+            "cron.use_background_workers": "on", "max_worker_processes": "16"}
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

@@ -45,14 +45,24 @@ def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
     return sorted(sql_dir.rglob("*.sql"))
 
 
-def apply_sql(database_url: str, sql_dir: Path = SQL_DIR) -> None:
-    """Re-create the api schema and every function, trigger and grant, in one transaction."""
+def apply_sql(database_url: str, sql_dir: Path = SQL_DIR) -> list[str]:
+    """Re-create the api schema and every function, trigger and grant, in one
+    transaction; returns what the deploy said of itself (its "maintenance:"
+    notices: who runs maintenance here)."""
+    notes: list[str] = []
+
+    def keep(diag: psycopg.errors.Diagnostic) -> None:
+        if (diag.message_primary or "").startswith("maintenance:"):
+            notes.append(diag.message_primary or "")
+
     with psycopg.connect(database_url) as conn:
+        conn.add_notice_handler(keep)
         for path in sql_files(sql_dir):
             try:
                 conn.execute(path.read_text())
             except psycopg.Error as exc:
                 raise SetupError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
+    return notes
 
 
 def set_authenticator_password(database_url: str, password: str) -> None:
@@ -62,6 +72,7 @@ def set_authenticator_password(database_url: str, password: str) -> None:
         )
 
 
-def deploy(database_url: str) -> None:
+def deploy(database_url: str) -> list[str]:
+    """Migrations, then sql/; returns the deploy's notes (see apply_sql)."""
     run_migrations(database_url)
-    apply_sql(database_url)
+    return apply_sql(database_url)

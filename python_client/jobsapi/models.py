@@ -59,7 +59,7 @@ class Job(Row):
     """A job (GET /jobs)."""
 
     TIMES: ClassVar[tuple[str, ...]] = ("run_at", "created_at", "started_at", "ended_at",
-                                        "expires_at", "lease_expires_at")
+                                        "expires_at", "lease_expires_at", "fire_at")
     id: int = 0
     queue: str = "default"
     name: str = ""
@@ -94,6 +94,8 @@ class Job(Row):
     after_job_id: int | None = None
     next_job_id: int | None = None
     waiting: bool | None = None
+    schedule_name: str | None = None
+    fire_at: datetime | None = None
 
     @property
     def finished(self) -> bool:
@@ -233,3 +235,40 @@ class EtlRunRow(Row):
     records_processed: int | None = None
     source: str | None = None
     destination: str | None = None
+
+
+@dataclass
+class Schedule(Row):
+    """A recurring schedule (GET /schedules)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("last_fire_at", "next_fire_at", "created_at")
+    name: str = ""
+    cron: str = ""
+    time_zone: str = "UTC"
+    queue: str = "default"
+    job_name: str = ""
+    payload: Any = None
+    priority: int = 2
+    meta: dict[str, Any] | None = None
+    locks: list[str] | None = None
+    max_attempts: int | None = None
+    enabled: bool = True
+    on_missed: str = "run_once"
+    last_fire_at: datetime | None = None
+    next_fire_at: datetime | None = None
+    last_error: str | None = None
+    owner: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass
+class Maintenance(Row):
+    """Who runs maintenance, when it last ran and what it did (GET /maintenance)."""
+
+    TIMES: ClassVar[tuple[str, ...]] = ("last_started_at", "last_finished_at")
+    mode: str = ""
+    last_started_at: datetime | None = None
+    last_finished_at: datetime | None = None
+    last_result: dict[str, Any] | None = None
+    runs: int = 0
+    history_days: int = 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from .cluster import Cluster
+from .cluster import Cluster, pg_cron_settings
 from .migrate import deploy, set_authenticator_password
 from .paths import STATE_DIR
 from .postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
@@ -54,6 +54,7 @@ class Stack:
     state_dir: Path = STATE_DIR
     pg_port: int = int(os.environ.get("JOBSAPI_PG_PORT", "54329"))
     api_port: int = int(os.environ.get("JOBSAPI_PORT", "3000"))
+    notes: list[str] = field(default_factory=list)
 
     @property
     def external_database(self) -> str | None:
@@ -82,7 +83,8 @@ class Stack:
         )
 
     def up(self) -> str:
-        """Bring everything up (safe to repeat); returns the API URL."""
+        """Bring everything up (safe to repeat); returns the API URL. What the
+        deploy said of maintenance is in self.notes."""
         values = load_secrets(self.state_dir)
         install_postgrest(self.state_dir / "bin")
         if not self.external_database:
@@ -91,8 +93,9 @@ class Stack:
             pwfile.chmod(0o600)
             cluster = self.cluster()
             cluster.init()
-            cluster.start()
-        deploy(self.database_url())
+            # pg_cron runs maintenance every minute where it is installed.
+            cluster.start(settings=pg_cron_settings(DATABASE))
+        self.notes = deploy(self.database_url())
         set_authenticator_password(self.database_url(), values["authenticator_password"])
         server = self.postgrest()
         server.start()

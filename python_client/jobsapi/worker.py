@@ -23,7 +23,11 @@
 - Claims and reports are batched: one claim asks for every free slot, and
   outcomes that finish together go out in one complete_jobs / fail_jobs.
 - Given a connection string, the worker LISTENs on jobs_queued and claims as
-  soon as a job is queued; a Client (HTTP) polls every poll_interval.
+  soon as a job is queued, and sleeps until the next scheduled job is due
+  (next_due) rather than a whole poll; a Client (HTTP) polls every
+  poll_interval.
+- Where pg_cron does not run maintenance, the worker runs it (run_maintenance)
+  at most every maintenance_interval seconds across all workers.
 """
 
 from __future__ import annotations
@@ -162,17 +166,22 @@ class Worker:
     larger batch holds the extra jobs ready for the next free handler:
     fewer round trips for many short jobs, at the price of jobs waiting
     here that another worker could have started.
+    maintenance_interval: where pg_cron does not run maintenance, run it at
+    most this often (seconds, default 60) across all the workers of the
+    database; 0 never.
     """
 
     def __init__(self, source: Client | str | Backend, queues: Sequence[str] | str | None,
                  handler: Handler, concurrency: int = 1, *, name: str | None = None,
                  lease_seconds: int = 60, heartbeat_interval: float | None = None,
                  poll_interval: float = 1.0, report_interval: float = 0.2,
-                 batch_size: int | None = None) -> None:
+                 batch_size: int | None = None, maintenance_interval: int = 60) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         if poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
+        if not 0 <= maintenance_interval <= 86400:
+            raise ValueError("maintenance_interval must be between 0 and 86400 seconds")
         self.backend = backend_for(source)
         self.queues = [queues] if isinstance(queues, str) else (
             list(queues) if queues is not None else None)
@@ -184,6 +193,7 @@ class Worker:
         self.heartbeat_interval = heartbeat_interval or min(lease_seconds / 3, 5.0)
         self.poll_interval = poll_interval
         self.report_interval = report_interval
+        self.maintenance_interval = maintenance_interval
         self.processed = 0
         self._stop = threading.Event()
         self._halt = threading.Event()
@@ -223,6 +233,9 @@ class Worker:
         if self.backend.can_listen:
             threads.append(threading.Thread(target=self.backend.listen, name="jobsapi-listen",
                                             args=(self._on_note, self._halt), daemon=True))
+        if self.maintenance_interval:
+            threads.append(threading.Thread(target=self._maintain, name="jobsapi-maintenance",
+                                            daemon=True))
         for thread in threads:
             thread.start()
         try:
@@ -262,13 +275,19 @@ class Worker:
         backoff = 0.0
         while not self._stop.is_set():
             self._wake.clear()
+            wait = self.poll_interval
             try:
                 self._flush()
                 free = min(self.batch_size - len(self._running), MAX_CLAIM)
                 if free > 0:
-                    for job in self.backend.claim(self.queues, self.name, free,
-                                                  self.lease_seconds):
+                    jobs = self.backend.claim(self.queues, self.name, free, self.lease_seconds)
+                    for job in jobs:
                         self._start(job)
+                    if len(jobs) < free:
+                        # Wake when the next scheduled job is due, not a poll later.
+                        due = self.backend.next_due(self.queues)
+                        if due is not None:
+                            wait = min(wait, max(due, 0.0) + 0.002)
                 backoff = 0.0
             except JobsApiError as exc:
                 # A refused claim (bad token, queue not allowed, no such
@@ -279,7 +298,19 @@ class Worker:
                 log.warning("%s; trying again in %.1fs", exc, backoff)
                 self._wake.wait(backoff)  # a finished job still gets reported
                 continue
-            self._wake.wait(self.poll_interval)
+            self._wake.wait(wait)
+
+    def _maintain(self) -> None:
+        """Run maintenance at most every maintenance_interval seconds across
+        every worker of the database, unless pg_cron runs it there."""
+        while not self._halt.is_set():
+            try:
+                result = self.backend.maintain(self.maintenance_interval)
+                if result.get("ran"):
+                    log.info("maintenance: %s", json.dumps(result, sort_keys=True))
+            except JobsApiError as exc:
+                log.warning("maintenance failed: %s", exc)
+            self._halt.wait(self.maintenance_interval)
 
     def _drain(self) -> None:
         """After a stop: wait for running jobs, reporting as they finish."""

@@ -1,7 +1,8 @@
 """How a Worker talks to jobsapi: over HTTP (a Client) or straight to
 PostgreSQL (a connection string). Both call the same database functions
-(claim_jobs, heartbeat_jobs, complete_jobs, fail_jobs, stop_worker); only the
-database connection can LISTEN for new jobs instead of polling.
+(claim_jobs, heartbeat_jobs, complete_jobs, fail_jobs, stop_worker,
+run_maintenance); only the database connection can LISTEN for new jobs
+instead of polling, and set a timer for the next scheduled one (next_due).
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ class Backend(Protocol):
     def stop_worker(self, worker: str) -> None:
         """Mark the worker stopped (stop_worker)."""
 
+    def maintain(self, min_interval_seconds: int) -> dict[str, Any]:
+        """Run maintenance unless pg_cron does or it ran within the interval."""
+
+    def next_due(self, queues: Sequence[str] | None) -> float | None:
+        """Seconds until the next scheduled job is due; None: poll as usual."""
+
     def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
         """Call on_note(channel, payload) for each notification until stop is set."""
 
@@ -83,6 +90,14 @@ class HttpBackend:
 
     def stop_worker(self, worker: str) -> None:
         self.client.stop_worker(worker)
+
+    def maintain(self, min_interval_seconds: int) -> dict[str, Any]:
+        return self.client.maintain(min_interval_seconds=min_interval_seconds,
+                                    unless_pg_cron=True)
+
+    def next_due(self, queues: Sequence[str] | None) -> float | None:
+        # An HTTP worker finds due jobs at its next poll: no extra request.
+        return None
 
     def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
         raise NotImplementedError("an HTTP worker polls")
@@ -155,6 +170,17 @@ class SqlBackend:
 
     def stop_worker(self, worker: str) -> None:
         self._rows("SELECT * FROM api.stop_worker(%s)", (worker,))
+
+    def maintain(self, min_interval_seconds: int) -> dict[str, Any]:
+        [row] = self._rows("SELECT api.run_maintenance(%s, TRUE) AS result",
+                           (min_interval_seconds,))
+        result: dict[str, Any] = row["result"]
+        return result
+
+    def next_due(self, queues: Sequence[str] | None) -> float | None:
+        [row] = self._rows("SELECT api.next_due(%s::text[]) AS due",
+                           (list(queues) if queues is not None else None,))
+        return row["due"]
 
     def listen(self, on_note: Callable[[str, str], None], stop: threading.Event) -> None:
         """LISTEN until stop is set, calling on_note(channel, payload) per

@@ -1,0 +1,55 @@
+"""pg_cron really runs maintenance: the test cluster loads pg_cron for its
+own database (conftest's CRON_DATABASE, deployed when the cluster starts, as
+`jobsapi up` deploys its database), and the deploy scheduled
+api.run_maintenance() there every minute. pg_cron fires on the minute, so
+this waits up to ~70 s for the first run (usually it has happened long
+before this test runs)."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from conftest import CRON_DATABASE, dsn
+from worker_handlers import wait_for
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def cron_db(pg_server) -> psycopg.Connection:
+    with psycopg.connect(dsn(pg_server.host, pg_server.port, CRON_DATABASE),
+                         autocommit=True) as conn:
+        yield conn
+
+
+def test_the_deploy_scheduled_maintenance_in_pg_cron(cron_db: psycopg.Connection) -> None:
+    rows = cron_db.execute("SELECT schedule, command, database, active FROM cron.job"
+                           " WHERE jobname = 'jobsapi-maintenance'").fetchall()
+    assert rows == [("* * * * *", "SELECT api.run_maintenance()", CRON_DATABASE, True)]
+    assert cron_db.execute("SELECT mode FROM api.maintenance").fetchone() == ("pg_cron",)
+
+
+def test_pg_cron_fires_maintenance_and_it_does_its_work(cron_db: psycopg.Connection) -> None:
+    # A job whose worker vanished, and an expired one: the next run handles both.
+    cron_db.execute("INSERT INTO api.jobs (queue, name, status, worker, lease_expires_at)"
+                    " VALUES ('cron-test', 'abandoned', 'running', 'gone',"
+                    " now() - interval '1 s')")
+    runs = cron_db.execute("SELECT runs FROM api.maintenance").fetchone()[0]
+    wait_for(lambda: cron_db.execute("SELECT runs > %s FROM api.maintenance",
+                                     (runs,)).fetchone()[0],
+             "pg_cron's next maintenance run", timeout=75, interval=0.5)
+    [(result,)] = cron_db.execute("SELECT last_result FROM api.maintenance").fetchall()
+    assert result["ran"] is True
+    assert cron_db.execute("SELECT status::text FROM jobs.job WHERE name = 'abandoned'"
+                           ).fetchall() == [("queued",)]
+    succeeded = cron_db.execute("SELECT count(*) FROM cron.job_run_details AS d"
+                                " JOIN cron.job AS j USING (jobid)"
+                                " WHERE j.jobname = 'jobsapi-maintenance'"
+                                " AND d.status = 'succeeded'").fetchone()[0]
+    assert succeeded >= 1
+
+
+def test_workers_stand_aside_where_pg_cron_runs_maintenance(cron_db: psycopg.Connection) -> None:
+    [(result,)] = cron_db.execute("SELECT api.run_maintenance(60, true)").fetchall()
+    assert result == {"ran": False, "reason": "pg_cron runs maintenance here"}
