@@ -1,6 +1,7 @@
 """python -m bench: measure the ceilings, then every figure, and print them with their ratios.
 
---only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker.
+--only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker,
+housekeeping.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from . import BenchError
 from .ceilings import measure_ceilings
 from .claim import ClaimRun, Transport, claim_figure, run_claims
 from .enqueue import measure_enqueue
+from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
 from .profile import functions_table, probes_table, profile_sql, split_table
 from .prune import measure_prune
 from .report import (Figure, ceilings_table, figures_table, prune_table, reference_table,
@@ -35,13 +37,13 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker")
+PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
     sections: list[str] = []
     figures: list[Figure] = []
-    if parts & {"enqueue", "claim"}:
+    if parts & {"enqueue", "claim", "housekeeping"}:
         _progress("ceilings ...")
         ceilings = measure_ceilings(stack)
         sections.append(section("Ceilings (this machine, this run)",
@@ -55,7 +57,15 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
                 _progress(f"claim→complete {transport}, {workers} worker(s), batch {batch} ...")
                 runs.append(run_claims(stack, transport, workers, batch))
             figures += [claim_figure(run, ceilings) for run in runs]
-        sections.append(section("Figures", figures_table(figures)))
+        if figures:
+            sections.append(section("Figures", figures_table(figures)))
+        if "housekeeping" in parts:
+            _progress("claim cost with and without the per-claim housekeeping ...")
+            sections.append(section("Housekeeping out of the claim path",
+                                    claim_cost_table(claim_cost(stack, ceilings))))
+            _progress("due jobs: from due to start ...")
+            sections.append(section("Due jobs start on time (a LISTENing Worker)",
+                                    due_start_table(due_start(stack))))
         if runs:
             sections.append(section("Where the time goes: client-side time per call",
                                     split_table(runs)))
@@ -105,7 +115,7 @@ def _parts(argv: list[str] | None) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parts = _parts(argv)
-    if parts & {"enqueue", "claim"} and shutil.which("wrk") is None:
+    if parts & {"enqueue", "claim", "housekeeping"} and shutil.which("wrk") is None:
         print(f"bench: {INSTALL_HINT}", file=sys.stderr)
         return 1
     began = time.monotonic()

@@ -41,6 +41,8 @@ class WorkerClient(Protocol):
 
 
 class SqlWorker:
+    function = "api.claim_jobs"  # what a claim calls
+
     def __init__(self, dsn: str, name: str, batch: int, track_functions: bool = False) -> None:
         self.name, self.batch = name, batch
         self.conn = psycopg.connect(dsn, autocommit=True)
@@ -54,7 +56,7 @@ class SqlWorker:
 
     def claim(self) -> list[int]:
         rows = self.conn.execute(
-            "SELECT id FROM api.claim_jobs(queues => %s, worker => %s, max_jobs => %s)",
+            f"SELECT id FROM {self.function}(queues => %s, worker => %s, max_jobs => %s)",
             ([QUEUE], self.name, self.batch)).fetchall()
         return [row[0] for row in rows]
 
@@ -153,12 +155,13 @@ def _drain(worker: WorkerClient, start: threading.Barrier) -> Tally:
 
 
 def run_workers(stack: BenchStack, transport: Transport, workers: int, batch: int,
-                track_functions: bool = False) -> ClaimRun:
+                track_functions: bool = False,
+                worker_class: type[SqlWorker] = SqlWorker) -> ClaimRun:
     """Drain the queue as it is with `workers` concurrent workers."""
 
     def client(index: int, start: threading.Barrier) -> Tally:
         name = f"w{index}"
-        worker: WorkerClient = (SqlWorker(stack.dsn, name, batch, track_functions)
+        worker: WorkerClient = (worker_class(stack.dsn, name, batch, track_functions)
                                 if transport == "SQL" else HttpWorker(stack, name, batch))
         return _drain(worker, start)
 

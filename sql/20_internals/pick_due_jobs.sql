@@ -62,19 +62,70 @@ BEGIN
             FOR UPDATE SKIP LOCKED
         ) AS d;
     END IF;
-    -- An index probe (job_scheduled_run_at_idx) when nothing is due.
-    IF EXISTS (
+    v_due := jobs_internal.pick_due_scheduled(queues, v_paused, max_jobs);
+    IF v_due IS NOT NULL THEN
+        -- Rows locked here but not taken are free again at commit.
+        v_ids := ARRAY(
+            SELECT j.id FROM jobs.job AS j
+            WHERE j.id = ANY(coalesce(v_ids, '{}') || v_due)
+            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+            LIMIT max_jobs
+        );
+    END IF;
+    RETURN coalesce(v_ids, '{}');
+END;
+$$;
+
+-- The due scheduled jobs of some queues (null: every queue), row-locked, in
+-- run_at order, for pick_due_jobs; null when there are none (an index probe).
+-- SECURITY DEFINER, so that row level security does not hide the statistics
+-- of status from the planner: a generic plan would then scan the whole
+-- table for the probe (the enum comparison is not leakproof). The queues
+-- are the caller's, already checked by claim_jobs (claimable_queues). Two
+-- static queries, so that a cached plan keeps to the indexes.
+CREATE FUNCTION jobs_internal.pick_due_scheduled(
+    queues text[], paused text[], max_jobs integer
+)
+RETURNS bigint[]
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+    v_ids bigint[];
+BEGIN
+    IF queues IS NULL THEN
+        IF EXISTS (
+            SELECT FROM jobs.job AS j
+            WHERE j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+        ) THEN
+            SELECT array_agg(d.id) INTO v_ids FROM (
+                SELECT j.id FROM jobs.job AS j
+                WHERE
+                    j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+                    AND j.queue <> ALL(paused)
+                    AND (
+                        j.locks = '{}' OR NOT EXISTS (
+                            SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                        )
+                    )
+                ORDER BY j.run_at ASC
+                LIMIT max_jobs
+                FOR UPDATE SKIP LOCKED
+            ) AS d;
+        END IF;
+    ELSIF EXISTS (
         SELECT FROM jobs.job AS j
         WHERE
             j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-            AND (queues IS NULL OR j.queue = ANY(queues))
+            AND j.queue = ANY(queues)
     ) THEN
-        SELECT array_agg(d.id) INTO v_due FROM (
+        SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
             WHERE
                 j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-                AND (queues IS NULL OR j.queue = ANY(queues))
-                AND j.queue <> ALL(v_paused)
+                AND j.queue = ANY(queues)
+                AND j.queue <> ALL(paused)
                 AND (
                     j.locks = '{}' OR NOT EXISTS (
                         SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
@@ -84,16 +135,7 @@ BEGIN
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED
         ) AS d;
-        IF v_due IS NOT NULL THEN
-            -- Rows locked here but not taken are free again at commit.
-            v_ids := ARRAY(
-                SELECT j.id FROM jobs.job AS j
-                WHERE j.id = ANY(coalesce(v_ids, '{}') || v_due)
-                ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
-                LIMIT max_jobs
-            );
-        END IF;
     END IF;
-    RETURN coalesce(v_ids, '{}');
+    RETURN v_ids;
 END;
 $$;
