@@ -5,7 +5,8 @@ bench/claim.py, once with claim_jobs as it is (no housekeeping: maintenance
 rescues leases and queues due jobs) and once through a wrapper that first
 does what every claim used to do (promote_due_jobs, then
 reap_expired_leases), each as a ratio to pgbench one-insert transactions
-with the same number of clients.
+with the same number of clients; with nothing else in the table, and with
+as many jobs scheduled for tomorrow in another queue.
 
 Due-job start: a jobsapi.Worker on the direct connection, polling once a
 minute, while jobs come due one after another: scheduled jobs (run_at a
@@ -71,19 +72,33 @@ class ClaimCost:
     with_housekeeping: ClaimRun
     ceiling: float
     ceiling_name: str
+    scheduled_elsewhere: int
+
+
+def _prefill(stack: BenchStack, scheduled_elsewhere: int) -> None:
+    """The bench queue full, and jobs due tomorrow in another queue."""
+    prefill(stack.dsn, PREFILL)
+    if scheduled_elsewhere:
+        with psycopg.connect(stack.dsn, autocommit=True) as conn:
+            conn.execute("INSERT INTO api.jobs (queue, name, run_at) SELECT 'tomorrow', 'noop',"
+                         " now() + interval '1 day' FROM generate_series(1, %s)",
+                         (scheduled_elsewhere,))
+            conn.execute("VACUUM ANALYZE jobs.job")
 
 
 def claim_cost(stack: BenchStack, ceilings: Ceilings) -> list[ClaimCost]:
     with psycopg.connect(stack.dsn, autocommit=True) as conn:
         conn.execute(WITH_HOUSEKEEPING)
     costs = []
-    for workers, ceiling in ((1, ceilings.pgbench_insert_serial),
-                             (CLIENTS, ceilings.pgbench_insert)):
-        prefill(stack.dsn, PREFILL)
-        without = run_workers(stack, "SQL", workers, 1)
-        prefill(stack.dsn, PREFILL)
-        before = run_workers(stack, "SQL", workers, 1, worker_class=HousekeepingWorker)
-        costs.append(ClaimCost(without, before, ceiling.value, ceiling.name))
+    for scheduled_elsewhere in (0, PREFILL):
+        for workers, ceiling in ((1, ceilings.pgbench_insert_serial),
+                                 (CLIENTS, ceilings.pgbench_insert)):
+            _prefill(stack, scheduled_elsewhere)
+            without = run_workers(stack, "SQL", workers, 1)
+            _prefill(stack, scheduled_elsewhere)
+            before = run_workers(stack, "SQL", workers, 1, worker_class=HousekeepingWorker)
+            costs.append(ClaimCost(without, before, ceiling.value, ceiling.name,
+                                   scheduled_elsewhere))
     return costs
 
 
@@ -92,7 +107,9 @@ def claim_cost_table(costs: list[ClaimCost]) -> str:
     for cost in costs:
         for label, run in (("claim_jobs now (no housekeeping)", cost.without),
                            ("with the per-claim housekeeping of before", cost.with_housekeeping)):
-            rows.append([f"{label}, {run.workers} worker{'s' if run.workers > 1 else ''}",
+            where = (f", {cost.scheduled_elsewhere:,} jobs due tomorrow elsewhere"
+                     if cost.scheduled_elsewhere else "")
+            rows.append([f"{label}, {run.workers} worker{'s' if run.workers > 1 else ''}{where}",
                          f"{run.rate:,.0f} jobs/s", f"{cost.ceiling_name} ({cost.ceiling:,.0f})",
                          f"{run.rate / cost.ceiling:.2f}",
                          f"{run.claim_s / run.claims * 1000:.3f}"])

@@ -130,6 +130,20 @@ api.run_maintenance(integer, boolean),
 api.next_due(text[])
 TO jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.run_schedule(text) TO jobs_admin;
+-- The housekeeping inside maintenance runs as its owner (SECURITY DEFINER):
+-- a direct login of an api role may not start a piece of it on its own,
+-- nor fire a schedule (run_schedule is the admins' way), nor pick
+-- scheduled jobs without claiming them.
+REVOKE EXECUTE ON FUNCTION
+jobs_internal.fire_due_schedules(),
+jobs_internal.fold_queue_counts(),
+jobs_internal.fold_history(),
+jobs_internal.prune_history()
+FROM jobs_user, jobs_worker, jobs_admin;
+REVOKE EXECUTE ON FUNCTION jobs_internal.fire_schedule(text, timestamptz)
+FROM jobs_user, jobs_worker;
+REVOKE EXECUTE ON FUNCTION jobs_internal.pick_due_scheduled(text[], text[], integer)
+FROM jobs_user;
 
 -- PostgREST reloads its schema cache after each deploy.
 NOTIFY pgrst, 'reload schema';

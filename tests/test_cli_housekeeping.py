@@ -24,6 +24,16 @@ def test_maintain_every_needs_a_positive_interval(jobsapi: Run) -> None:  # noqa
     assert jobsapi("maintain", "--every", "0").code == 2
 
 
+def test_maintain_sets_the_history_retention(jobsapi: Run, api: Api) -> None:  # noqa: F811
+    done = jobsapi("maintain", "--history-days", "90", "--json")
+    assert done.code == 0 and done.json()["history_days"] == 90
+    assert jobsapi("maintain", "--history-days", "0").code == 2
+    worker = jobsapi("maintain", "--history-days", "30",
+                     "--token", api.token("jobs_worker", "w", queues=["*"]))
+    assert worker.code == 5
+    assert api.sql("SELECT history_days FROM jobs.maintenance") == [(90,)]
+
+
 def test_schedules_commands(jobsapi: Run, client: Client) -> None:  # noqa: F811
     added = jobsapi("schedules", "add", "nightly", "0 3 * * *", "report", '{"full": true}',
                     "--tz", "Europe/Berlin", "--queue", "reports", "--on-missed", "skip")

@@ -4,7 +4,7 @@ the next fire time, checked against a minute-by-minute reference in Python."""
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,16 @@ import psycopg
 import pytest
 
 UTC = timezone.utc
+
+
+@pytest.fixture(scope="module")
+def db(http_database: str) -> Iterator[psycopg.Connection]:
+    """One connection for the module: cron_parse and cron_next read and write
+    nothing, so the tests share the session's database rather than cloning
+    one each."""
+    with psycopg.connect(http_database, autocommit=True) as conn:
+        yield conn
+        conn.execute("RESET timezone")
 ALL_MINUTES = list(range(60))
 ALL_HOURS = list(range(24))
 ALL_DAYS = list(range(1, 32))

@@ -128,3 +128,17 @@ def test_history_days_is_checked(db):
         db.execute("UPDATE api.maintenance SET history_days = 0")
     assert info.value.sqlstate == "23514"
     assert db.execute("SELECT history_days FROM api.maintenance").fetchone() == (400,)
+
+
+@pytest.mark.parametrize(("role", "function"), [
+    ("jobs_worker", "jobs_internal.fire_schedule('any', now())"),
+    ("jobs_user", "jobs_internal.fire_schedule('any', now())"),
+    ("jobs_admin", "jobs_internal.fold_queue_counts()"),
+    ("jobs_worker", "jobs_internal.fire_due_schedules()"),
+    ("jobs_user", "jobs_internal.prune_history()"),
+])
+def test_no_api_role_runs_a_piece_of_maintenance_on_its_own(db, role, function):
+    db.execute(f"SET ROLE {role}")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute(f"SELECT {function}")
+    db.execute("RESET ROLE")

@@ -51,6 +51,11 @@ def test_up_twice_serves_the_api_and_down_stops_it(stack_env):
     second = run(stack_env, "up")  # safe to repeat
     assert url in second
 
+    # pg_cron is loaded for the stack's database and runs maintenance.
+    assert "maintenance: pg_cron runs api.run_maintenance() every minute" in first
+    status = httpx.get(f"{url}/maintenance", headers={"Authorization": f"Bearer {admin_token}"})
+    assert status.status_code == 200 and status.json()[0]["mode"] == "pg_cron"
+
     created = httpx.post(f"{url}/jobs", json={"name": "hello"},
                          headers={"Authorization": f"Bearer {admin_token}",
                                   "Prefer": "return=representation"})

@@ -30,9 +30,11 @@ def _print_run(args: argparse.Namespace, result: dict[str, Any]) -> None:
 
 
 def cmd_maintain(args: argparse.Namespace) -> int:
-    """jobsapi maintain [--every SECONDS] [--status]."""
+    """jobsapi maintain [--every SECONDS] [--status] [--history-days DAYS]."""
     with client_for(args) as client:
-        if args.status:
+        if args.history_days is not None:
+            client.set_history_days(args.history_days)
+        if args.status or args.history_days is not None:
             status = client.maintenance()
             if args.json:
                 out.print_json(status)
@@ -94,6 +96,8 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                    help="run again every SECONDS until interrupted")
     p.add_argument("--status", action="store_true",
                    help="show who runs maintenance, when it last ran and what it did")
+    p.add_argument("--history-days", type=_positive_int, metavar="DAYS",
+                   help="keep this many days of run history (admins), then show the status")
     p.set_defaults(func=cmd_maintain)
 
     p = sub.add_parser("schedules", help="recurring schedules (admins)",

@@ -77,12 +77,15 @@ END;
 $$;
 
 -- The due scheduled jobs of some queues (null: every queue), row-locked, in
--- run_at order, for pick_due_jobs; null when there are none (an index probe).
--- SECURITY DEFINER, so that row level security does not hide the statistics
--- of status from the planner: a generic plan would then scan the whole
--- table for the probe (the enum comparison is not leakproof). The queues
--- are the caller's, already checked by claim_jobs (claimable_queues). Two
--- static queries, so that a cached plan keeps to the indexes.
+-- run_at order, for pick_due_jobs; null when there are none. Both queries
+-- are ordered by the key of job_scheduled_run_at_idx, which holds only the
+-- scheduled jobs: whatever the statistics say (status and run_at go
+-- together, which they cannot tell), the probe reads the first entry of
+-- that index, and the pick walks it from the oldest run_at to now. SECURITY
+-- DEFINER, so that row level security does not hide the statistics of
+-- status from the planner (the enum comparison is not leakproof). The
+-- queues are the caller's, already checked by claim_jobs
+-- (claimable_queues).
 CREATE FUNCTION jobs_internal.pick_due_scheduled(
     queues text[], paused text[], max_jobs integer
 )
@@ -94,37 +97,17 @@ AS $$
 DECLARE
     v_ids bigint[];
 BEGIN
-    IF queues IS NULL THEN
-        IF EXISTS (
-            SELECT FROM jobs.job AS j
-            WHERE j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-        ) THEN
-            SELECT array_agg(d.id) INTO v_ids FROM (
-                SELECT j.id FROM jobs.job AS j
-                WHERE
-                    j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-                    AND j.queue <> ALL(paused)
-                    AND (
-                        j.locks = '{}' OR NOT EXISTS (
-                            SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                        )
-                    )
-                ORDER BY j.run_at ASC
-                LIMIT max_jobs
-                FOR UPDATE SKIP LOCKED
-            ) AS d;
-        END IF;
-    ELSIF EXISTS (
-        SELECT FROM jobs.job AS j
-        WHERE
-            j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-            AND j.queue = ANY(queues)
-    ) THEN
+    IF (
+        SELECT j.run_at FROM jobs.job AS j
+        WHERE j.status = 'scheduled' AND NOT j.waiting
+        ORDER BY j.run_at
+        LIMIT 1
+    ) <= now() THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
             WHERE
                 j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
-                AND j.queue = ANY(queues)
+                AND (queues IS NULL OR j.queue = ANY(queues))
                 AND j.queue <> ALL(paused)
                 AND (
                     j.locks = '{}' OR NOT EXISTS (
