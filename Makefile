@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 pytest: check-tools pg-cron $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
 test: lint pytest
 
