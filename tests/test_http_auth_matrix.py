@@ -378,7 +378,8 @@ MATRIX = [
         label="column only admins set"),
     row("PATCH", "/jobs?id=eq.{a_queued}", {"name": "renamed", "priority": 4},         "204*", "204", "403", "204*"),
     row("PATCH", "/jobs?id=eq.{b_queued}", {"name": "renamed", "priority": 4},         "204", "204*", "403", "204*"),
-    row("PATCH", "/jobs", {"priority": 1},                                             "204*", "204*", "403", "204*",
+    # No filter: refused before anything changes (unfiltered_writes.sql).
+    row("PATCH", "/jobs", {"priority": 1},                                             "400", "400", "403", "400",
         label="every job in reach"),
     row("PATCH", "/jobs?id=eq.{a_queued}", {"status": "cancelled"},                    "403", "403", "403", "204*"),
     row("DELETE", "/jobs?id=eq.{a_done}", None,                                        "204*", "204", "403", "204*"),
