@@ -264,9 +264,14 @@ class Worker:
     def _on_note(self, channel: str, payload: str) -> None:
         if channel == CANCELLING:
             # Ask the heartbeat thread to report on that job now: the reply
-            # says the cancel, and the handler learns it.
+            # says the cancel, and the handler learns it. An empty payload
+            # (the listener has just connected, and may have missed a cancel
+            # meanwhile) asks it for every job held.
             with self._lock:
-                if payload.isdigit() and int(payload) in self._sent:
+                if not payload:
+                    for job_id in self._sent:
+                        self._sent[job_id] = float("-inf")
+                elif payload.isdigit() and int(payload) in self._sent:
                     self._sent[int(payload)] = float("-inf")
         elif not payload or self.queues is None or payload in self.queues:
             self._wake.set()

@@ -192,8 +192,10 @@ class SqlBackend:
                 with psycopg.connect(self.dsn, autocommit=True) as conn:
                     conn.execute(f"LISTEN {QUEUED}")
                     conn.execute(f"LISTEN {CANCELLING}")
-                    # Anything queued while not listening is found by a claim.
+                    # Anything queued while not listening is found by a claim,
+                    # a cancel asked meanwhile by a heartbeat of every job held.
                     on_note(QUEUED, "")
+                    on_note(CANCELLING, "")
                     while not stop.is_set():
                         for note in conn.notifies(timeout=0.5):
                             on_note(note.channel, note.payload)

@@ -150,9 +150,10 @@ BEGIN
 END;
 $$;
 
--- PostgREST's db-pre-request, before every request: a user or worker token
--- must name who it is for (sub), and a queues claim must be a list of
--- names. 401 otherwise, like any other bad token.
+-- PostgREST's db-pre-request, before every request: a token is needed (but
+-- for the OpenAPI document), a user or worker token must name who it is for
+-- (sub), and a queues claim must be a list of names. 401 otherwise, like any
+-- other bad token.
 CREATE FUNCTION jobs_internal.check_token()
 RETURNS void
 LANGUAGE plpgsql
@@ -162,6 +163,14 @@ DECLARE
     v_claims jsonb := jobs_internal.jwt_claims();
     v_role text := jobs_internal.caller_role();
 BEGIN
+    -- No token: say so, rather than "permission denied" for whatever the
+    -- route reads. The OpenAPI document at / stays open (it lists nothing
+    -- to anon).
+    IF v_role IS NULL AND coalesce(current_setting('request.path', TRUE), '/') <> '/' THEN
+        RAISE EXCEPTION 'a token is needed: send Authorization: Bearer <JWT>'
+            USING ERRCODE = 'PT401',
+                HINT = 'jobsapi token --role jobs_user --sub NAME prints one for the local stack.';
+    END IF;
     IF v_role IN ('jobs_user', 'jobs_worker')
         AND coalesce(v_claims ->> 'sub', '') = '' THEN
         RAISE EXCEPTION 'a % token needs a sub claim naming whom it is for', v_role
