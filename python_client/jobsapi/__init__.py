@@ -17,6 +17,7 @@ from .errors import (
     ServerError,
     Unauthorized,
     Unavailable,
+    Undecodable,
 )
 from .etl import EtlRun
 from .models import Event, EtlRunRow, Job, Lock, Queue, QueuePage, Stats, WorkerInfo
@@ -28,5 +29,5 @@ __all__ = [
     "Client", "Conflict", "EtlRun", "EtlRunRow", "Event", "Forbidden", "InvalidInput", "Job",
     "JobCancelled", "JobRun", "JobTimeout", "JobsApiError", "Lock", "NotFound",
     "PermanentFailure", "Queue", "QueuePage", "ServerError", "Stats", "Unauthorized",
-    "Unavailable", "Worker", "WorkerInfo",
+    "Unavailable", "Undecodable", "Worker", "WorkerInfo",
 ]

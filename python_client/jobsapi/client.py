@@ -12,6 +12,7 @@ back as the exception of jobsapi.errors with the server's message.
 from __future__ import annotations
 
 import builtins
+import json
 import logging
 import os
 import threading
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from postgrest import APIError, SyncPostgrestClient
 
-from .errors import JobsApiError, JobTimeout, NotFound, Unavailable, make_error
+from .errors import JobsApiError, JobTimeout, NotFound, Unavailable, Undecodable, make_error
 from .models import (
     Cleanup,
     Event,
@@ -97,6 +98,9 @@ class Client:
                              code=exc.code, details=exc.details, hint=exc.hint) from None
         except httpx.TransportError as exc:
             raise Unavailable(f"cannot reach {self.url}: {exc}") from exc
+        except (RecursionError, json.JSONDecodeError) as exc:
+            # A value nested deeper than Python's decoder goes.
+            raise Undecodable(f"the answer of {self.url} cannot be decoded: {exc}") from None
 
     def _rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._execute(self._rest.rpc(name, dict(params or {})))

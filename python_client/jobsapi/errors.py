@@ -75,6 +75,12 @@ class ServerError(JobsApiError):
     status = 500
 
 
+class Undecodable(JobsApiError):
+    """The answer holds JSON this client cannot decode: nested deeper than
+    Python's decoder goes (a job stored before the database limited
+    nesting), or not JSON at all."""
+
+
 class Unavailable(JobsApiError):
     """The server could not be reached."""
 

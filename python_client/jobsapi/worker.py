@@ -47,7 +47,7 @@ from types import FrameType
 from typing import Any
 
 from .client import Client
-from .errors import InvalidInput, JobsApiError
+from .errors import InvalidInput, JobsApiError, Undecodable
 from .models import Job
 from .worker_backends import CANCELLING, Backend, backend_for
 
@@ -285,7 +285,11 @@ class Worker:
                 self._flush()
                 free = min(self.batch_size - len(self._running), MAX_CLAIM)
                 if free > 0:
-                    jobs = self.backend.claim(self.queues, self.name, free, self.lease_seconds)
+                    try:
+                        jobs = self.backend.claim(self.queues, self.name, free,
+                                                  self.lease_seconds)
+                    except Undecodable as exc:
+                        jobs = self._take_readable(exc)
                     for job in jobs:
                         self._start(job)
                     if len(jobs) < free:
@@ -304,6 +308,27 @@ class Worker:
                 self._wake.wait(backoff)  # a finished job still gets reported
                 continue
             self._wake.wait(wait)
+
+    def _take_readable(self, exc: Undecodable) -> list[Job]:
+        """A claim whose answer cannot be decoded claimed jobs all the same:
+        read them one at a time, and fail for good each one that cannot be
+        read here (its JSON nested deeper than Python's decoder goes), so
+        that it neither stops this worker nor comes back to another."""
+        log.warning("the jobs of a claim cannot all be read (%s): reading them one by one", exc)
+        with self._lock:
+            known = set(self._running)
+        readable = []
+        for job_id in self.backend.held_job_ids(self.name):
+            if job_id in known:
+                continue
+            try:
+                readable.append(self.backend.get_job(job_id))
+            except Undecodable as poison:
+                error = clean_text(f"job {job_id} cannot be read by this worker: {poison}")
+                log.warning("%s; failing it for good", error)
+                self._try(self.backend.fail_many, [{"job_id": job_id, "error": error,
+                                                    "retry": False}], self.name)
+        return readable
 
     def _maintain(self) -> None:
         """Run maintenance at most every maintenance_interval seconds across

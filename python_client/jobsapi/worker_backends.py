@@ -18,7 +18,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from .client import Client
-from .errors import Unavailable, from_psycopg
+from .errors import NotFound, Unavailable, Undecodable, from_psycopg
 from .models import Heartbeat, Job
 
 log = logging.getLogger("jobsapi.worker")
@@ -54,6 +54,12 @@ class Backend(Protocol):
 
     def maintain(self, min_interval_seconds: int) -> dict[str, Any]:
         """Run maintenance unless pg_cron does or it ran within the interval."""
+
+    def held_job_ids(self, worker: str) -> list[int]:
+        """The ids of the jobs the worker holds (running or cancelling)."""
+
+    def get_job(self, job_id: int) -> Job:
+        """One job; Undecodable when its JSON cannot be read here."""
 
     def next_due(self, queues: Sequence[str] | None) -> float | None:
         """Seconds until the next scheduled job is due; None: poll as usual."""
@@ -94,6 +100,15 @@ class HttpBackend:
     def maintain(self, min_interval_seconds: int) -> dict[str, Any]:
         return self.client.maintain(min_interval_seconds=min_interval_seconds,
                                     unless_pg_cron=True)
+
+    def held_job_ids(self, worker: str) -> list[int]:
+        rows = self.client._select("jobs", {"worker": f"eq.{worker}",
+                                            "status": "in.(running,cancelling)"},
+                                   "id.asc", None, None, select="id")
+        return [row["id"] for row in rows]
+
+    def get_job(self, job_id: int) -> Job:
+        return self.client.get(job_id)
 
     def next_due(self, queues: Sequence[str] | None) -> float | None:
         # An HTTP worker finds due jobs at its next poll: no extra request.
@@ -137,6 +152,9 @@ class SqlBackend:
         conn = self._conn()
         try:
             return conn.execute(query, params).fetchall()
+        except RecursionError as exc:
+            # A value nested deeper than Python's JSON decoder goes.
+            raise Undecodable(f"an answer of the database cannot be decoded: {exc}") from None
         except psycopg.Error as exc:
             if conn.closed or conn.broken:
                 # Lost (a restart, a network cut): the next call reconnects.
@@ -176,6 +194,17 @@ class SqlBackend:
                            (min_interval_seconds,))
         result: dict[str, Any] = row["result"]
         return result
+
+    def held_job_ids(self, worker: str) -> list[int]:
+        rows = self._rows("SELECT id FROM api.jobs WHERE worker = %s"
+                          " AND status IN ('running', 'cancelling') ORDER BY id", (worker,))
+        return [row["id"] for row in rows]
+
+    def get_job(self, job_id: int) -> Job:
+        rows = self._rows("SELECT * FROM api.jobs WHERE id = %s", (job_id,))
+        if not rows:
+            raise NotFound(f"job {job_id} not found", status=404)
+        return Job.from_row(rows[0])
 
     def next_due(self, queues: Sequence[str] | None) -> float | None:
         [row] = self._rows("SELECT api.next_due(%s::text[]) AS due",

@@ -52,15 +52,15 @@ ALTER VIEW api.jobs ALTER COLUMN owner SET DEFAULT jobs_internal.current_actor()
 COMMENT ON VIEW api.jobs IS
 $$Jobs
 
-One row per job. POST submits one job or an array of jobs (one transaction); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise, and while a retry or follow-up of the job has not finished), with their events, files and locks; the retries of a deleted job then point past it.$$;
+One row per job. POST submits one job or an array of up to 10,000 jobs (one transaction; more: 413); a run_at in the future makes a job scheduled. PATCH changes the fields a caller may change; a status change obeys the transition rules (409 otherwise). DELETE removes finished jobs only (409 otherwise, and while a retry or follow-up of the job has not finished), with their events, files and locks; the retries of a deleted job then point past it.$$;
 COMMENT ON COLUMN api.jobs.id IS 'Job id, assigned by the database.';
 COMMENT ON COLUMN api.jobs.queue IS 'Queue the job waits in (default: default). A queue exists once a job names it.';
 COMMENT ON COLUMN api.jobs.name IS 'What the job does, e.g. the function or ETL name. Not empty.';
 COMMENT ON COLUMN api.jobs.type IS 'Kind of job: export, import, flow, retry, etl or any label (default: job).';
 COMMENT ON COLUMN api.jobs.status IS 'scheduled, queued, running, completed, failed, cancelling or cancelled.';
 COMMENT ON COLUMN api.jobs.priority IS '1 low, 2 normal (default), 3 high, 4 urgent. Higher priorities are claimed first.';
-COMMENT ON COLUMN api.jobs.payload IS 'Input for the worker (any JSON).';
-COMMENT ON COLUMN api.jobs.meta IS 'Free-form labels: integration, flow, export and import ids, comment, ticket reference.';
+COMMENT ON COLUMN api.jobs.payload IS 'Input for the worker (any JSON, nested at most 64 deep: 400; at most the queue''s max_payload_bytes, 1 MB by default: 413).';
+COMMENT ON COLUMN api.jobs.meta IS 'Free-form labels: integration, flow, export and import ids, comment, ticket reference (nested at most 64 deep, at most the queue''s max_payload_bytes).';
 COMMENT ON COLUMN api.jobs.run_at IS 'Earliest time the job may run (default: now).';
 COMMENT ON COLUMN api.jobs.created_at IS 'When the job was submitted.';
 COMMENT ON COLUMN api.jobs.started_at IS 'When the current or last attempt started.';
@@ -69,10 +69,10 @@ COMMENT ON COLUMN api.jobs.expires_at IS 'When the finished job may be pruned (d
 COMMENT ON COLUMN api.jobs.attempts IS 'Attempts started so far.';
 COMMENT ON COLUMN api.jobs.max_attempts IS 'Attempts allowed before the job fails for good; null means the max_attempts of its queue (default 3).';
 COMMENT ON COLUMN api.jobs.progress IS 'Percent done, 0 to 100, reported by the worker.';
-COMMENT ON COLUMN api.jobs.message IS 'Latest human-readable message from the worker.';
-COMMENT ON COLUMN api.jobs.result IS 'Result returned by the worker (any JSON).';
-COMMENT ON COLUMN api.jobs.error IS 'Error of the latest failed attempt.';
-COMMENT ON COLUMN api.jobs.stacktrace IS 'Stack trace of the latest failed attempt.';
+COMMENT ON COLUMN api.jobs.message IS 'Latest human-readable message from the worker (at most 10,000 characters: 413).';
+COMMENT ON COLUMN api.jobs.result IS 'Result returned by the worker (any JSON, nested at most 64 deep, at most the queue''s max_payload_bytes).';
+COMMENT ON COLUMN api.jobs.error IS 'Error of the latest failed attempt (at most 10,000 characters).';
+COMMENT ON COLUMN api.jobs.stacktrace IS 'Stack trace of the latest failed attempt (at most 100,000 characters).';
 COMMENT ON COLUMN api.jobs.errors IS 'Every failed attempt: attempt, at, error, stacktrace.';
 COMMENT ON COLUMN api.jobs.num_success IS 'Records processed successfully.';
 COMMENT ON COLUMN api.jobs.num_error IS 'Records that failed; a completed job with errors is retriable.';

@@ -25,6 +25,7 @@ SELECT
     q.max_backoff_seconds,
     q.keep_completed,
     q.keep_failed,
+    q.max_payload_bytes,
     q.created_at,
     jsonb_build_object(
         'scheduled', coalesce(c.scheduled, 0),
@@ -50,6 +51,7 @@ COMMENT ON COLUMN api.queues.backoff_seconds IS 'Delay before the second attempt
 COMMENT ON COLUMN api.queues.max_backoff_seconds IS 'Longest delay between attempts (default 3600).';
 COMMENT ON COLUMN api.queues.keep_completed IS 'Completed jobs prune_jobs keeps, newest first (default 1000).';
 COMMENT ON COLUMN api.queues.keep_failed IS 'Failed jobs prune_jobs keeps, newest first (default 5000).';
+COMMENT ON COLUMN api.queues.max_payload_bytes IS 'Largest payload, result or meta of a job of this queue, in bytes as stored (default 1048576, 1 MB; 65536 to 104857600). Larger: 413, nothing stored.';
 COMMENT ON COLUMN api.queues.created_at IS 'When the queue appeared.';
 COMMENT ON COLUMN api.queues.counts IS 'Jobs per status: scheduled, queued, running, completed, failed, cancelling, cancelled, and paused (queued jobs of a paused queue).';
 
@@ -65,10 +67,11 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO jobs.queue (
             name, paused, max_attempts, backoff_seconds, max_backoff_seconds,
-            keep_completed, keep_failed
+            keep_completed, keep_failed, max_payload_bytes
         ) VALUES (
             NEW.name, NEW.paused, NEW.max_attempts, NEW.backoff_seconds,
-            NEW.max_backoff_seconds, NEW.keep_completed, NEW.keep_failed
+            NEW.max_backoff_seconds, NEW.keep_completed, NEW.keep_failed,
+            NEW.max_payload_bytes
         );
         RETURN NEW;
     ELSIF TG_OP = 'UPDATE' THEN
@@ -82,7 +85,8 @@ BEGIN
             backoff_seconds = NEW.backoff_seconds,
             max_backoff_seconds = NEW.max_backoff_seconds,
             keep_completed = NEW.keep_completed,
-            keep_failed = NEW.keep_failed
+            keep_failed = NEW.keep_failed,
+            max_payload_bytes = NEW.max_payload_bytes
         WHERE q.name = OLD.name;
         -- A resumed queue wakes the workers listening on jobs_queued.
         IF OLD.paused AND NOT NEW.paused AND jobs_internal.notify_enabled() THEN
