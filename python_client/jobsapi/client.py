@@ -94,8 +94,14 @@ class Client:
         try:
             return request.execute().data
         except APIError as exc:
-            raise make_error(exc.message, status=getattr(self._last, "status", None),
-                             code=exc.code, details=exc.details, hint=exc.hint) from None
+            status = getattr(self._last, "status", None)
+            if status == 400 and not exc.code and not exc.message:
+                # PostgREST 12.0.2's answer when its database connection
+                # dies mid-request (a PostgreSQL restart): nothing was
+                # refused, and the request may be sent again.
+                raise Unavailable(f"{self.url} lost its database connection") from None
+            raise make_error(exc.message, status=status, code=exc.code, details=exc.details,
+                             hint=exc.hint) from None
         except httpx.TransportError as exc:
             raise Unavailable(f"cannot reach {self.url}: {exc}") from exc
         except (RecursionError, json.JSONDecodeError) as exc:

@@ -47,7 +47,7 @@ from types import FrameType
 from typing import Any
 
 from .client import Client
-from .errors import InvalidInput, JobsApiError, Undecodable
+from .errors import InvalidInput, JobsApiError, ServerError, Unavailable, Undecodable
 from .models import Job
 from .worker_backends import CANCELLING, Backend, backend_for
 
@@ -201,6 +201,9 @@ class Worker:
         self._inbox: queue_module.Queue[JobRun | None] = queue_module.Queue()
         self._outbox: list[tuple[str, dict[str, Any]]] = []
         self._running: dict[int, JobRun] = {}
+        # Finished jobs whose outcome waits in the outbox: still heartbeaten,
+        # so that an outage that holds back the report loses no lease.
+        self._reporting: dict[int, JobRun] = {}
         self._sent: dict[int, float] = {}
         self._lock = threading.Lock()
         self._signals = 0
@@ -276,20 +279,38 @@ class Worker:
         elif not payload or self.queues is None or payload in self.queues:
             self._wake.set()
 
+    def _retry_delay(self, outage: float) -> float:
+        """How long to wait before trying again, `outage` seconds into an
+        outage: longer as it lasts, at most a second (and a third of the
+        lease), so that the worker resumes within a second of the server's
+        return and its jobs' leases never run out meanwhile."""
+        return min(max(0.1, outage / 10), 1.0, self.lease_seconds / 3)
+
     def _loop(self) -> None:
-        backoff = 0.0
+        outage_since: float | None = None
+        claim_lost = False
         while not self._stop.is_set():
             self._wake.clear()
             wait = self.poll_interval
             try:
                 self._flush()
+                if claim_lost:
+                    # A claim whose answer never came may have claimed jobs
+                    # all the same: take them up rather than leave them to
+                    # their lease.
+                    for job in self._adopt("a claim's answer was lost"):
+                        self._start(job)
+                    claim_lost = False
                 free = min(self.batch_size - len(self._running), MAX_CLAIM)
                 if free > 0:
                     try:
                         jobs = self.backend.claim(self.queues, self.name, free,
                                                   self.lease_seconds)
                     except Undecodable as exc:
-                        jobs = self._take_readable(exc)
+                        jobs = self._adopt(f"the jobs of a claim cannot all be read ({exc})")
+                    except (Unavailable, ServerError):
+                        claim_lost = True
+                        raise
                     for job in jobs:
                         self._start(job)
                     if len(jobs) < free:
@@ -297,30 +318,34 @@ class Worker:
                         due = self.backend.next_due(self.queues)
                         if due is not None:
                             wait = min(wait, max(due, 0.0) + 0.002)
-                backoff = 0.0
+                outage_since = None
             except JobsApiError as exc:
                 # A refused claim (bad token, queue not allowed, no such
                 # schema) will not mend itself; anything else may.
                 if exc.status in (400, 401, 403, 404):
                     raise
-                backoff = min(max(backoff * 2, 0.5), 30.0)
-                log.warning("%s; trying again in %.1fs", exc, backoff)
-                self._wake.wait(backoff)  # a finished job still gets reported
+                now = time.monotonic()
+                if outage_since is None:
+                    outage_since = now
+                delay = self._retry_delay(now - outage_since)
+                log.warning("%s; trying again in %.1fs", exc, delay)
+                self._wake.wait(delay)  # a finished job still gets reported
                 continue
             self._wake.wait(wait)
 
-    def _take_readable(self, exc: Undecodable) -> list[Job]:
-        """A claim whose answer cannot be decoded claimed jobs all the same:
-        read them one at a time, and fail for good each one that cannot be
-        read here (its JSON nested deeper than Python's decoder goes), so
+    def _adopt(self, why: str) -> list[Job]:
+        """The jobs the database says this worker holds that it does not
+        know of, read one at a time; each one that cannot be read here (its
+        JSON nested deeper than Python's decoder goes) fails for good, so
         that it neither stops this worker nor comes back to another."""
-        log.warning("the jobs of a claim cannot all be read (%s): reading them one by one", exc)
         with self._lock:
-            known = set(self._running)
+            known = set(self._running) | set(self._reporting)
+        unknown = [i for i in self.backend.held_job_ids(self.name) if i not in known]
+        if unknown:
+            log.warning("%s: taking up job(s) %s one by one", why,
+                        ", ".join(map(str, unknown)))
         readable = []
-        for job_id in self.backend.held_job_ids(self.name):
-            if job_id in known:
-                continue
+        for job_id in unknown:
             try:
                 readable.append(self.backend.get_job(job_id))
             except Undecodable as poison:
@@ -360,6 +385,14 @@ class Worker:
     def _start(self, job: Job) -> None:
         run = JobRun(job)
         with self._lock:
+            stale = self._reporting.pop(job.id, None)
+            if stale is not None:
+                # Its outcome waited for an outage to end, the lease ran out
+                # meanwhile and this claim took it back: that outcome
+                # belongs to an attempt that is over.
+                log.warning("job %s: lease lost before its outcome was reported, claimed "
+                            "again as attempt %s", job.id, job.attempts)
+                self._outbox = [o for o in self._outbox if o[1]["job_id"] != job.id]
             lost = self._running.get(job.id)
             if lost is not None:
                 # Its lease ran out while it was still here (heartbeats could
@@ -389,10 +422,14 @@ class Worker:
                 # Whatever happened, the job leaves this worker's hands: no
                 # more heartbeats, so at worst its lease runs out.
                 with self._lock:
+                    reported_later = outcome is not None and not run.cancelled
                     if self._running.get(run.id) is run:
                         del self._running[run.id]
-                        self._sent.pop(run.id, None)
-                    if outcome is not None and not run.cancelled:
+                        if reported_later:
+                            self._reporting[run.id] = run
+                        else:
+                            self._sent.pop(run.id, None)
+                    if outcome is not None and reported_later:
                         self._outbox.append(outcome)
                     self.processed += 1
                 self._wake.set()
@@ -432,15 +469,24 @@ class Worker:
         try:
             if completes:
                 self._report(self.backend.complete_many, completes)
+                self._reported(completes)
                 completes = []
             if fails:
                 self._report(self.backend.fail_many, fails)
+                self._reported(fails)
         except JobsApiError:
             # Keep what was not sent; the leases hold the jobs meanwhile.
             with self._lock:
                 self._outbox[:0] = [("complete", r) for r in completes] + [
                     ("fail", r) for r in fails]
             raise
+
+    def _reported(self, reports: list[dict[str, Any]]) -> None:
+        """These outcomes reached the server: their jobs need no heartbeat."""
+        with self._lock:
+            for report in reports:
+                if self._reporting.pop(report["job_id"], None) is not None:
+                    self._sent.pop(report["job_id"], None)
 
     def _report(self, send: Callable[[list[dict[str, Any]], str], Any],
                 reports: list[dict[str, Any]]) -> None:
@@ -475,7 +521,8 @@ class Worker:
         while not self._halt.wait(min(self.report_interval, self.heartbeat_interval)):
             now = time.monotonic()
             with self._lock:
-                held = [(run, self._sent.get(run.id, now)) for run in self._running.values()]
+                held = [(run, self._sent.get(run.id, now))
+                        for run in [*self._running.values(), *self._reporting.values()]]
             due = [run for run, sent in held if not run.cancelled and (
                 now - sent >= self.heartbeat_interval
                 or (run._dirty and now - sent >= self.report_interval))]
@@ -493,6 +540,12 @@ class Worker:
                 replies = self._heartbeat(beats)
             except Exception as exc:  # the heartbeat thread must not die
                 log.warning("heartbeat of %d job(s) failed: %s", len(due), exc)
+                # Again in a second, not a whole interval later: the leases
+                # are running out meanwhile.
+                with self._lock:
+                    for run in due:
+                        if run.id in self._sent:
+                            self._sent[run.id] = now - self.heartbeat_interval + 1.0
                 continue
             for run in due:
                 reply = replies.get(run.id)
