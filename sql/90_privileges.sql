@@ -145,5 +145,8 @@ FROM jobs_user, jobs_worker;
 REVOKE EXECUTE ON FUNCTION jobs_internal.pick_due_scheduled(text[], text[], integer)
 FROM jobs_user;
 
+-- The queue scope of workers' direct database logins: admins' alone.
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.worker_login, api.worker_logins TO jobs_admin;
+
 -- PostgREST reloads its schema cache after each deploy.
 NOTIFY pgrst, 'reload schema';

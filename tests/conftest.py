@@ -190,7 +190,7 @@ def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Ite
     client = Api(postgrest.url, jwt_secret, http_database)
     client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.job_lock, jobs.job_file,"
                " jobs.queue_count, jobs.worker, jobs.job_history, jobs.name_latest,"
-               " jobs.schedule, jobs.maintenance RESTART IDENTITY;"
+               " jobs.schedule, jobs.maintenance, jobs.worker_login RESTART IDENTITY;"
                " INSERT INTO jobs.maintenance DEFAULT VALUES")
     yield client
     client.client.close()

@@ -122,7 +122,7 @@ class MatrixClient(Api):
 
 
 SEED_TABLES = ("job", "job_event", "queue", "job_lock", "job_file", "queue_count", "worker",
-               "job_history", "name_latest", "schedule", "maintenance")
+               "job_history", "name_latest", "schedule", "maintenance", "worker_login")
 SEED_COPY = "auth_matrix_seed"
 EMPTY = ("TRUNCATE " + ", ".join(f"jobs.{t}" for t in SEED_TABLES) + " RESTART IDENTITY;"
          " INSERT INTO jobs.maintenance DEFAULT VALUES")
@@ -275,7 +275,9 @@ SELECT jsonb_build_object(
                 FROM jobs.worker AS w),
     'schedules', (SELECT coalesce(jsonb_agg(to_jsonb(s) ORDER BY s.name), '[]')
                   FROM jobs.schedule AS s),
-    'maintenance', (SELECT to_jsonb(m) FROM jobs.maintenance AS m))
+    'maintenance', (SELECT to_jsonb(m) FROM jobs.maintenance AS m),
+    'worker_logins', (SELECT coalesce(jsonb_agg(to_jsonb(w) ORDER BY w.role_name), '[]')
+                      FROM jobs.worker_login AS w))
 """
 
 
@@ -453,6 +455,11 @@ MATRIX = [
     row("POST", "/schedules", {"name": "hourly", "cron": "0 * * * *", "job_name": "x"}, "403", "403", "403", "201*"),
     row("PATCH", "/schedules?name=eq.yearly-report", {"enabled": False},               "403", "403", "403", "204*"),
     row("DELETE", "/schedules?name=eq.yearly-report", None,                            "403", "403", "403", "204*"),
+    # --- /worker_logins: admins only
+    row("GET", "/worker_logins", None,                                                 "403", "403", "403", "200"),
+    row("POST", "/worker_logins", {"role_name": "w9", "queues": ["q"]},                "403", "403", "403", "201*"),
+    row("PATCH", "/worker_logins?role_name=eq.w9", {"queues": ["q2"]},                 "403", "403", "403", "204"),
+    row("DELETE", "/worker_logins?role_name=eq.w9", None,                              "403", "403", "403", "204"),
     # --- /maintenance: read by all; admins set the history's retention
     row("GET", "/maintenance", None,                                                   "200", "200", "200", "200"),
     row("POST", "/maintenance", {"history_days": 30},                                  "403", "403", "403", "403"),

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import sys
+
+import psycopg
+from psycopg import sql
 
 from . import cli_housekeeping, cli_jobs, cli_output
 from .errors import JobsApiError, SetupError
 from .migrate import deploy, set_authenticator_password
-from .stack import Stack, jwt_secret
+from .stack import Stack, jwt_secret, with_user
 from .tokens import ROLES, make_token
 
 
@@ -47,6 +51,26 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     if password:
         set_authenticator_password(url, password)
     print("migrations and sql/ applied")
+    return 0
+
+
+def cmd_worker_login(args: argparse.Namespace) -> int:
+    """jobsapi worker-login NAME --queues Q1,Q2: a database login for a worker
+    that connects directly (to LISTEN), limited to those queues."""
+    url = args.database_url or Stack().database_url()
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    password = secrets.token_urlsafe(24)
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        exists = conn.execute("SELECT FROM pg_roles WHERE rolname = %s", (args.name,)).fetchone()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(sql.SQL(verb + " ROLE {} LOGIN PASSWORD {}").format(
+            sql.Identifier(args.name), sql.Literal(password)))
+        conn.execute(sql.SQL("GRANT jobs_worker TO {}").format(sql.Identifier(args.name)))
+        conn.execute("INSERT INTO jobs.worker_login (role_name, queues) VALUES (%s, %s)"
+                     " ON CONFLICT (role_name) DO UPDATE SET queues = excluded.queues",
+                     (args.name, queues))
+    print(f"login {args.name} may work on: {', '.join(queues)}")
+    print(f"export JOBSAPI_DSN={with_user(url, args.name, password)}")
     return 0
 
 
@@ -94,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--queues", help="worker tokens: the queues it may claim from, "
                                         "comma-separated ('*' for every queue)")
     token.set_defaults(func=cmd_token)
+
+    login = sub.add_parser("worker-login", help="a database login for a worker that connects "
+                           "directly, limited to some queues (prints its JOBSAPI_DSN)")
+    login.add_argument("name", help="the login role to create (or give a new password)")
+    login.add_argument("--queues", required=True,
+                       help="the queues it may work on, comma-separated ('*' for every queue)")
+    login.add_argument("--database-url", help="default: DATABASE_URL or the local cluster")
+    login.set_defaults(func=cmd_worker_login)
 
     cli_jobs.add_parsers(sub, common)
     cli_housekeeping.add_parsers(sub, common)

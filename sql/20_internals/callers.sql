@@ -3,7 +3,9 @@
 -- api role has one scope:
 --   jobs_admin   every job
 --   jobs_worker  the jobs of the queues in its token's queues claim
---                (a JSON array of names; "*" means every queue)
+--                (a JSON array of names; "*" means every queue), or, for a
+--                direct database login, of the queues jobs.worker_login
+--                grants it
 --   jobs_user    its own jobs: owner is the token's sub
 -- The row level security policies (sql/50_policies/) and the SECURITY
 -- DEFINER ledger readers (counts.sql, history.sql) both take the caller's
@@ -68,18 +70,44 @@ BEGIN ATOMIC
     ) AS r;
 END;
 
--- The queues a worker's token allows: the names in its queues claim; none
--- without one.
+-- The queues a direct database login that is a member of jobs_worker may
+-- claim from (jobs.worker_login; none when it has no row). SECURITY
+-- DEFINER: a worker may not read the others' rows.
+CREATE FUNCTION jobs_internal.login_queues()
+RETURNS text[]
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = ''
+BEGIN ATOMIC
+    SELECT coalesce(
+        (
+            SELECT w.queues FROM jobs.worker_login AS w
+            WHERE w.role_name = session_user
+        ),
+        '{}'
+    ) AS queues;
+END;
+
+-- The queues a worker may claim from: under PostgREST, the names in its
+-- token's queues claim (none without one); for a direct database login,
+-- those jobs.worker_login grants it.
 CREATE FUNCTION jobs_internal.worker_queues()
 RETURNS text[]
 LANGUAGE sql
 STABLE
 BEGIN ATOMIC
-    SELECT coalesce(array_agg(q.name), '{}') AS queues
-    FROM (SELECT jobs_internal.jwt_claims() -> 'queues' AS queues) AS c
-    CROSS JOIN LATERAL jsonb_array_elements_text(
-        CASE WHEN jsonb_typeof(c.queues) = 'array' THEN c.queues END
-    ) AS q (name);
+    SELECT CASE
+        WHEN pg_has_role(session_user, 'authenticator', 'MEMBER')
+            THEN (
+                SELECT coalesce(array_agg(q.name), '{}')
+                FROM (SELECT jobs_internal.jwt_claims() -> 'queues' AS queues) AS c
+                CROSS JOIN LATERAL jsonb_array_elements_text(
+                    CASE WHEN jsonb_typeof(c.queues) = 'array' THEN c.queues END
+                ) AS q (name)
+            )
+        ELSE jobs_internal.login_queues()
+    END AS queues;
 END;
 
 -- The caller's scope in one row: everything (admins, and workers allowed

@@ -34,6 +34,7 @@ BEGIN
         WHEN '/job_locks' THEN 'name=eq.devices'
         WHEN '/queues' THEN 'name=eq.default'
         WHEN '/schedules' THEN 'name=eq.nightly'
+        WHEN '/worker_logins' THEN 'role_name=eq.images_worker'
         ELSE 'id=eq.42'
     END;
     RAISE EXCEPTION '% % needs a filter, e.g. % %?%',
@@ -74,6 +75,12 @@ EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
 
 CREATE TRIGGER _010_refuse_unfiltered_write
 BEFORE UPDATE OR DELETE ON jobs.schedule
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.worker_login
 FOR EACH STATEMENT
 WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
 EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
