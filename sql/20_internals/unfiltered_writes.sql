@@ -49,38 +49,23 @@ $$;
 COMMENT ON FUNCTION jobs_internal.tg_refuse_unfiltered_write() IS
 'Refuses (400) a PATCH or DELETE sent through PostgREST without a filter, before any row changes: such a statement, of PostgREST''s fixed shape, has no WHERE clause before RETURNING (current_query()). PostgREST 12.0.2 has no max-affected and pg-safeupdate is not packaged for Debian 12. SQL sessions are not checked.';
 
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.job
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
-
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.job_lock
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
-
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.queue
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
-
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.job_file
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
-
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.schedule
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
-
-CREATE TRIGGER _010_refuse_unfiltered_write
-BEFORE UPDATE OR DELETE ON jobs.worker_login
-FOR EACH STATEMENT
-WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
-EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+-- The tables a PATCH or DELETE route writes (the views over them are
+-- security_invoker, or write through INSTEAD OF triggers).
+DO $$
+DECLARE
+    v_table regclass;
+BEGIN
+    FOREACH v_table IN ARRAY ARRAY[
+        'jobs.job', 'jobs.job_lock', 'jobs.queue', 'jobs.job_file', 'jobs.schedule',
+        'jobs.worker_login'
+    ]::regclass[] LOOP
+        EXECUTE format(
+            'CREATE TRIGGER _010_refuse_unfiltered_write'
+            ' BEFORE UPDATE OR DELETE ON %s FOR EACH STATEMENT'
+            ' WHEN (current_setting(''request.method'', TRUE) IN (''PATCH'', ''DELETE''))'
+            ' EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write()',
+            v_table
+        );
+    END LOOP;
+END
+$$;
