@@ -10,8 +10,62 @@ GRANT USAGE ON SCHEMA jobs, jobs_internal TO jobs_user, jobs_worker, jobs_admin;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM public;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA jobs_internal FROM public;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA jobs_internal
+-- jobs_internal: what each api role runs as itself (its invoker functions
+-- and their helpers, the views, the policies, the triggers' conditions and
+-- bodies), and nothing else: not the housekeeping that maintenance runs as
+-- its owner (the folds, promote_due_jobs, fire_due_schedules,
+-- rebuild_queue_counts), so that a direct login cannot start a piece of it.
+-- Trigger functions need no grant: they are not checked when they fire.
+GRANT EXECUTE ON FUNCTION
+jobs_internal.assert_held(bigint, text),
+jobs_internal.assert_locks_held(bigint, text[]),
+jobs_internal.backoff(integer, integer, integer),
+jobs_internal.bucket_percentile(smallint[], bigint[], double precision),
+jobs_internal.bucket_seconds(smallint),
+jobs_internal.caller_role(),
+jobs_internal.caller_scope(),
+jobs_internal.check_time_zone(text),
+jobs_internal.check_token(),
+jobs_internal.claimable_queues(text[]),
+jobs_internal.cron_field(text, integer, text),
+jobs_internal.cron_next(text, text, timestamptz),
+jobs_internal.cron_parse(text),
+jobs_internal.current_actor(),
+jobs_internal.error_entry(integer, text, text),
+jobs_internal.escape_for_message(text, integer),
+jobs_internal.escape_list_for_message(text[], integer),
+jobs_internal.etl_status(jobs.job_status),
+jobs_internal.get_job(bigint),
+jobs_internal.history_rows(),
+jobs_internal.is_finished(jobs.job_status),
+jobs_internal.is_retriable(jobs.job_status, integer),
+jobs_internal.is_schedule_owner(text, text),
+jobs_internal.job_status_of_etl(text),
+jobs_internal.jwt_claims(),
+jobs_internal.latest_job_ids(),
+jobs_internal.lock_is_taken(text),
+jobs_internal.login_queues(),
+jobs_internal.maintenance_mode(),
+jobs_internal.max_batch_jobs(),
+jobs_internal.max_json_depth(),
+jobs_internal.notify_enabled(),
+jobs_internal.queue_counts(),
+jobs_internal.retention_keeps(bigint, text, text, jobs.job_status, timestamptz),
+jobs_internal.seconds_to_next_due(text[]),
+jobs_internal.transition_allowed(jobs.job_status, jobs.job_status),
+jobs_internal.unfinished_descendant(bigint),
+jobs_internal.worker_is_active(timestamptz, timestamptz),
+jobs_internal.worker_queues()
 TO jobs_user, jobs_worker, jobs_admin;
+-- What a claim runs.
+GRANT EXECUTE ON FUNCTION
+jobs_internal.pick_due_jobs(text[], integer),
+jobs_internal.pick_due_scheduled(text[], text[], integer),
+jobs_internal.see_worker(text, text[]),
+jobs_internal.take_job_locks(bigint[], text)
+TO jobs_worker, jobs_admin;
+-- What run_schedule runs.
+GRANT EXECUTE ON FUNCTION jobs_internal.fire_schedule(text, timestamptz) TO jobs_admin;
 
 -- PostgREST runs the pre-request check as anon too; it reveals nothing.
 GRANT USAGE ON SCHEMA jobs_internal TO anon;
@@ -130,21 +184,6 @@ api.run_maintenance(integer, boolean),
 api.next_due(text[])
 TO jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.run_schedule(text) TO jobs_admin;
--- The housekeeping inside maintenance runs as its owner (SECURITY DEFINER):
--- a direct login of an api role may not start a piece of it on its own,
--- nor fire a schedule (run_schedule is the admins' way), nor pick
--- scheduled jobs without claiming them.
-REVOKE EXECUTE ON FUNCTION
-jobs_internal.fire_due_schedules(),
-jobs_internal.fold_queue_counts(),
-jobs_internal.fold_history(),
-jobs_internal.prune_history()
-FROM jobs_user, jobs_worker, jobs_admin;
-REVOKE EXECUTE ON FUNCTION jobs_internal.fire_schedule(text, timestamptz)
-FROM jobs_user, jobs_worker;
-REVOKE EXECUTE ON FUNCTION jobs_internal.pick_due_scheduled(text[], text[], integer)
-FROM jobs_user;
-
 -- The queue scope of workers' direct database logins: admins' alone.
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.worker_login, api.worker_logins TO jobs_admin;
 

@@ -136,6 +136,9 @@ def test_history_days_is_checked(db):
     ("jobs_admin", "jobs_internal.fold_queue_counts()"),
     ("jobs_worker", "jobs_internal.fire_due_schedules()"),
     ("jobs_user", "jobs_internal.prune_history()"),
+    ("jobs_user", "jobs_internal.rebuild_queue_counts()"),  # a SHARE lock on jobs
+    ("jobs_worker", "jobs_internal.promote_due_jobs()"),
+    ("jobs_user", "jobs_internal.pick_due_scheduled(NULL, '{}', 1000)"),
 ])
 def test_no_api_role_runs_a_piece_of_maintenance_on_its_own(db, role, function):
     db.execute(f"SET ROLE {role}")
