@@ -76,7 +76,18 @@ jobs_internal.caller_role()
 TO anon;
 
 -- Tables under the views.
-GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job TO jobs_user, jobs_admin;
+-- Users: the columns api.jobs lets them write, no more; a status, lineage,
+-- result or counters change goes through cancel_job, retry_job or the
+-- etl_jobs view, which check the caller's scope themselves.
+GRANT SELECT, DELETE ON jobs.job TO jobs_user;
+GRANT INSERT (
+    queue, name, type, status, priority, payload, meta, run_at,
+    expires_at, max_attempts, message, locks, after_job_id, owner
+) ON jobs.job TO jobs_user;
+GRANT UPDATE (
+    name, priority, payload, meta, run_at, expires_at, max_attempts, message
+) ON jobs.job TO jobs_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job TO jobs_admin;
 GRANT SELECT, UPDATE ON jobs.job TO jobs_worker;
 GRANT USAGE ON SEQUENCE jobs.job_id_seq TO jobs_user, jobs_admin;
 GRANT SELECT ON jobs.job_event TO jobs_user, jobs_worker, jobs_admin;

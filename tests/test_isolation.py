@@ -205,6 +205,27 @@ def test_a_plain_login_acts_as_itself_and_cannot_claim_another_sub(connect, call
     assert visible_ids(conn) == {job["id"]}
 
 
+@pytest.mark.parametrize("statement", [
+    "UPDATE jobs.job SET num_success = 5 WHERE id = %(id)s",
+    "UPDATE jobs.job SET worker = 'w1' WHERE id = %(id)s",
+    "UPDATE jobs.job SET retry_of = 1 WHERE id = %(id)s",
+    "UPDATE jobs.job SET status = 'running' WHERE id = %(id)s",
+    "UPDATE jobs.job SET result = '{}' WHERE id = %(id)s",
+    "INSERT INTO jobs.job (name, retry_of, root_job_id) VALUES ('x', %(id)s, %(id)s)",
+    "INSERT INTO jobs.job (name, num_success) VALUES ('x', 5)",
+])
+def test_a_user_login_writes_in_the_table_only_what_the_view_allows(connect, login_role,
+                                                                    statement):
+    conn = connect(user=login_role)
+    job = make_job(conn, name="mine")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(statement, {"id": job["id"]})
+    # What the view allows, and the functions that check the caller's scope.
+    conn.execute("UPDATE jobs.job SET priority = 4 WHERE id = %s", (job["id"],))
+    [row] = conn.execute("SELECT status::text FROM api.cancel_job(%s)", (job["id"],)).fetchall()
+    assert row == ("cancelled",)
+
+
 # --- how the rules are written
 
 def test_every_jobs_table_an_api_role_reads_has_row_level_security(db):

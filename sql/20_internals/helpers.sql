@@ -181,6 +181,30 @@ BEGIN
 END;
 $$;
 
+-- The job with that id if it is in the caller's scope (callers.sql), or a
+-- 404 error, as for an id never used. For SECURITY DEFINER functions, which
+-- row level security does not filter.
+CREATE FUNCTION jobs_internal.get_job_in_scope(job_id bigint)
+RETURNS jobs.job
+LANGUAGE plpgsql
+STABLE
+AS $$
+DECLARE
+    v_job jobs.job;
+    v_scope record;
+BEGIN
+    SELECT * INTO v_job FROM jobs.job AS j WHERE j.id = job_id;
+    SELECT * INTO v_scope FROM jobs_internal.caller_scope();
+    IF v_job.id IS NULL OR NOT coalesce(jobs_internal.in_scope(
+        v_scope.everything, v_scope.owner, v_scope.queues, v_job.owner, v_job.queue
+    ), FALSE) THEN
+        RAISE EXCEPTION 'job % does not exist', job_id
+            USING ERRCODE = 'PT404';
+    END IF;
+    RETURN v_job;
+END;
+$$;
+
 -- Refuse with 409 when a worker reports on a job it does not hold.
 CREATE FUNCTION jobs_internal.assert_held(job_id bigint, worker text)
 RETURNS void

@@ -33,9 +33,15 @@ COMMENT ON COLUMN api.etl_jobs.source IS 'Source database of the run.';
 COMMENT ON COLUMN api.etl_jobs.destination IS 'Destination database of the run.';
 
 -- Writes through the view become jobs. Runs are few: a row trigger is fine.
+-- SECURITY DEFINER: a user records its runs' outcome (status, result,
+-- counters) through this view only, never in the table. The rows it
+-- changes are those the caller's scan of the view found (row level
+-- security applied there); a new run is the caller's (current_actor).
 CREATE FUNCTION jobs_internal.tg_etl_jobs__write()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     v_id bigint;

@@ -1,12 +1,16 @@
 -- cancel_job: stop a job that has not finished.
 -- Depends on: api.jobs, 20_internals.
 
+-- SECURITY DEFINER, after the caller's scope is checked: a user changes
+-- the status of its jobs through this function only, never in the table.
 CREATE FUNCTION api.cancel_job(job_id bigint)
 RETURNS api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
-    v_status jobs.job_status := (jobs_internal.get_job(job_id)).status;
+    v_status jobs.job_status := (jobs_internal.get_job_in_scope(job_id)).status;
     v_job api.jobs;
 BEGIN
     IF jobs_internal.is_finished(v_status) THEN

@@ -1,12 +1,16 @@
 -- retry_job and retry_failed_retries: manual retries with lineage.
 -- Depends on: api.jobs, 20_internals.
 
+-- SECURITY DEFINER, after the caller's scope is checked: a user sets the
+-- lineage of a job (retry_of, root_job_id) through this function only.
 CREATE FUNCTION api.retry_job(job_id bigint)
 RETURNS api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
-    v_job jobs.job := jobs_internal.get_job(job_id);
+    v_job jobs.job := jobs_internal.get_job_in_scope(job_id);
     v_new bigint;
     v_row api.jobs;
 BEGIN
