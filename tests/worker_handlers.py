@@ -45,7 +45,11 @@ def double(run: JobRun) -> dict[str, Any]:
 def hold(run: JobRun) -> dict[str, Any]:
     """Write payload.started (the attempt number), report progress, then wait
     for the file payload.release to exist before completing."""
-    Path(run.payload["started"]).write_text(str(run.attempts))
+    # Written whole, then renamed: a test never reads it half written.
+    started = Path(run.payload["started"])
+    partial = started.with_name(started.name + ".partial")
+    partial.write_text(str(run.attempts))
+    partial.replace(started)
     run.progress(10, "holding")
     release = Path(run.payload["release"])
     wait_for(release.exists, f"{release} to exist", timeout=60)

@@ -163,27 +163,10 @@ BEGIN
 END;
 $$;
 
--- The job with that id, or a 404 error.
-CREATE FUNCTION jobs_internal.get_job(job_id bigint)
-RETURNS jobs.job
-LANGUAGE plpgsql
-STABLE
-AS $$
-DECLARE
-    v_job jobs.job;
-BEGIN
-    SELECT * INTO v_job FROM jobs.job AS j WHERE j.id = job_id;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'job % does not exist', job_id
-            USING ERRCODE = 'PT404';
-    END IF;
-    RETURN v_job;
-END;
-$$;
-
 -- The job with that id if it is in the caller's scope (callers.sql), or a
--- 404 error, as for an id never used. For SECURITY DEFINER functions, which
--- row level security does not filter.
+-- 404 error, as for an id never used: row level security filters an
+-- invoker's read anyway, and a SECURITY DEFINER function's read is checked
+-- here.
 CREATE FUNCTION jobs_internal.get_job_in_scope(job_id bigint)
 RETURNS jobs.job
 LANGUAGE plpgsql
@@ -212,7 +195,7 @@ LANGUAGE plpgsql
 STABLE
 AS $$
 DECLARE
-    v_job jobs.job := jobs_internal.get_job(job_id);
+    v_job jobs.job := jobs_internal.get_job_in_scope(job_id);
 BEGIN
     IF v_job.status NOT IN ('running', 'cancelling') THEN
         RAISE EXCEPTION 'job % is %, not running', job_id, v_job.status
