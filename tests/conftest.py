@@ -48,13 +48,14 @@ def pg_server() -> Iterator[NoopExecutor]:
     cluster.init()
     cluster.start(settings={"fsync": "off", "max_connections": "200",
                             **pg_cron_settings(CRON_DATABASE)})
-    deploy(dsn("127.0.0.1", cluster.port, CRON_DATABASE))
-    # Work for pg_cron's first maintenance run: a job whose worker vanished.
-    with psycopg.connect(dsn("127.0.0.1", cluster.port, CRON_DATABASE), autocommit=True) as conn:
-        conn.execute("INSERT INTO api.jobs (queue, name, status, worker, lease_expires_at)"
-                     " VALUES ('cron-test', 'abandoned', 'running', 'gone',"
-                     " now() - interval '1 s')")
     try:
+        deploy(dsn("127.0.0.1", cluster.port, CRON_DATABASE))
+        # Work for pg_cron's first maintenance run: a job whose worker vanished.
+        with psycopg.connect(dsn("127.0.0.1", cluster.port, CRON_DATABASE),
+                             autocommit=True) as conn:
+            conn.execute("INSERT INTO api.jobs (queue, name, status, worker, lease_expires_at)"
+                         " VALUES ('cron-test', 'abandoned', 'running', 'gone',"
+                         " now() - interval '1 s')")
         yield NoopExecutor(host="127.0.0.1", port=cluster.port, user="postgres",
                            password=None, dbname="jobsapi_test", options="")
     finally:

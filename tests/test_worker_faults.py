@@ -64,19 +64,21 @@ def stack() -> Iterator[Stack]:
     cluster = Cluster(tmp / "pgdata", free_port())
     cluster.init()
     cluster.start(settings={"fsync": "off"})
-    dsn = f"postgresql://postgres@127.0.0.1:{cluster.port}/jobsapi"
-    deploy(dsn)
-    secret = "s" * 48
-    postgrest = PostgrestProcess(
-        binary=install_postgrest(STATE_DIR / "bin"),
-        env=postgrest_env(f"postgresql://authenticator@127.0.0.1:{cluster.port}/jobsapi",
-                          secret, free_port()),
-        logfile=tmp / "postgrest.log")
-    postgrest.start()
+    postgrest: PostgrestProcess | None = None
     try:
+        dsn = f"postgresql://postgres@127.0.0.1:{cluster.port}/jobsapi"
+        deploy(dsn)
+        secret = "s" * 48
+        postgrest = PostgrestProcess(
+            binary=install_postgrest(STATE_DIR / "bin"),
+            env=postgrest_env(f"postgresql://authenticator@127.0.0.1:{cluster.port}/jobsapi",
+                              secret, free_port()),
+            logfile=tmp / "postgrest.log")
+        postgrest.start()
         yield Stack(cluster, dsn, postgrest, secret)
     finally:
-        postgrest.stop()
+        if postgrest is not None:
+            postgrest.stop()
         cluster.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
