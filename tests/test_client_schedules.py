@@ -63,3 +63,12 @@ def test_maintenance_methods(api: Api, client: Client, make_client: MakeClient) 
     assert client.next_due(["q"]) is None
     client.submit("later", queue="q", run_at="2999-01-01T00:00:00+00:00")
     assert client.next_due(["q"]) > 0
+
+
+def test_configure_queue_sets_the_largest_payload(client: Client) -> None:
+    queue = client.configure_queue("big", max_payload_bytes=4 * 1024 * 1024)
+    assert queue.max_payload_bytes == 4 * 1024 * 1024 and queue.extra == {}
+    with pytest.raises(InvalidInput) as refused:
+        client.configure_queue("big", max_payload_bytes=10)
+    assert "queue_max_payload_bytes_in_range" in refused.value.message
+    assert client.queue("big").max_payload_bytes == 4 * 1024 * 1024

@@ -286,7 +286,7 @@ class Client:
         """Create a queue with these settings, or change them if it exists.
 
         settings: paused, max_attempts, backoff_seconds, max_backoff_seconds,
-        keep_completed, keep_failed.
+        keep_completed, keep_failed, max_payload_bytes.
         """
         body = _drop_none(settings)
         if body:

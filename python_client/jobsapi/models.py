@@ -129,6 +129,7 @@ class Queue(Row):
     max_backoff_seconds: int | None = None
     keep_completed: int | None = None
     keep_failed: int | None = None
+    max_payload_bytes: int | None = None
     created_at: datetime | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
