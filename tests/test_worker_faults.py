@@ -155,6 +155,10 @@ def test_a_postmaster_crash_restart_reruns_no_job(stack: Stack, kind: str) -> No
         with psycopg.connect(stack.dsn, autocommit=True) as victim:
             pid = victim.info.backend_pid
             os.kill(pid, signal.SIGKILL)
+        # The postmaster's reset has begun (a connection made before it would
+        # answer, then be cut), and then it is over.
+        wait_for(lambda: "terminated; reinitializing" in stack.cluster.logfile.read_text(),
+                 "the postmaster to reset", timeout=30)
         wait_for(lambda: _answers(stack.dsn), "PostgreSQL to recover", timeout=30)
 
     source: Client | str = stack.client() if kind == "http" else stack.dsn
