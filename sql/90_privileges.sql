@@ -58,13 +58,9 @@ jobs_internal.unfinished_descendant(bigint),
 jobs_internal.worker_is_active(timestamptz, timestamptz),
 jobs_internal.worker_queues()
 TO jobs_user, jobs_worker, jobs_admin;
--- What a claim runs.
-GRANT EXECUTE ON FUNCTION
-jobs_internal.pick_due_jobs(text[], integer),
-jobs_internal.pick_due_scheduled(text[], text[], integer),
-jobs_internal.see_worker(text, text[]),
-jobs_internal.take_job_locks(bigint[], text)
-TO jobs_worker, jobs_admin;
+-- What a heartbeat runs (claim_jobs and the other reports run as their
+-- owner).
+GRANT EXECUTE ON FUNCTION jobs_internal.see_worker(text, text[]) TO jobs_worker, jobs_admin;
 -- What run_schedule runs.
 GRANT EXECUTE ON FUNCTION jobs_internal.fire_schedule(text, timestamptz) TO jobs_admin;
 
@@ -76,10 +72,14 @@ jobs_internal.jwt_claims(),
 jobs_internal.caller_role()
 TO anon;
 
--- Tables under the views.
+-- Tables under the views: no more than the view over each grants, column
+-- by column (tests/test_direct_sql_grants.py), so that a direct database
+-- login can do no more than the same role over HTTP.
 -- Users: the columns api.jobs lets them write, no more; a status, lineage,
 -- result or counters change goes through cancel_job, retry_job or the
--- etl_jobs view, which check the caller's scope themselves.
+-- etl_jobs view, which check the caller's scope themselves. Workers read:
+-- claims and reports are SECURITY DEFINER functions that keep to the
+-- worker's queues, and so are the lock and worker-list functions.
 GRANT SELECT, DELETE ON jobs.job TO jobs_user;
 GRANT INSERT (
     queue, name, type, status, priority, payload, meta, run_at,
@@ -89,16 +89,15 @@ GRANT UPDATE (
     name, priority, payload, meta, run_at, expires_at, max_attempts, message
 ) ON jobs.job TO jobs_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job TO jobs_admin;
-GRANT SELECT, UPDATE ON jobs.job TO jobs_worker;
+GRANT SELECT ON jobs.job TO jobs_worker;
 GRANT USAGE ON SEQUENCE jobs.job_id_seq TO jobs_user, jobs_admin;
 GRANT SELECT ON jobs.job_event TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT ON jobs.queue TO jobs_user, jobs_worker;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.queue TO jobs_admin;
-GRANT SELECT, INSERT, DELETE ON jobs.job_lock
-TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT ON jobs.job_lock TO jobs_user, jobs_worker;
+GRANT SELECT, DELETE ON jobs.job_lock TO jobs_admin;
 GRANT SELECT, INSERT ON jobs.job_file TO jobs_user, jobs_worker;
 GRANT SELECT ON jobs.worker TO jobs_user, jobs_worker, jobs_admin;
-GRANT UPDATE ON jobs.worker TO jobs_worker, jobs_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.job_file TO jobs_admin;
 
 -- jobs: users submit, adjust and cancel (cancel_job); workers report
@@ -179,18 +178,19 @@ TO jobs_worker, jobs_admin;
 -- Maintenance and recurring schedules: workers may run maintenance (it
 -- only does the housekeeping that admins configured) and ask when their
 -- next job is due; schedules are admins' alone.
-GRANT SELECT ON jobs.maintenance, api.maintenance TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT (started_at, finished_at, result, runs, history_days) ON jobs.maintenance
+TO jobs_user, jobs_worker, jobs_admin;
+GRANT SELECT ON api.maintenance TO jobs_user, jobs_worker, jobs_admin;
 GRANT UPDATE (history_days) ON jobs.maintenance, api.maintenance TO jobs_admin;
-GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.schedule TO jobs_admin;
-GRANT SELECT, DELETE ON api.schedules TO jobs_admin;
+GRANT SELECT, DELETE ON jobs.schedule, api.schedules TO jobs_admin;
 GRANT INSERT (
     name, cron, time_zone, queue, job_name, payload, priority, meta, locks,
     max_attempts, enabled, on_missed, owner
-) ON api.schedules TO jobs_admin;
+) ON jobs.schedule, api.schedules TO jobs_admin;
 GRANT UPDATE (
     cron, time_zone, queue, job_name, payload, priority, meta, locks,
     max_attempts, enabled, on_missed, owner
-) ON api.schedules TO jobs_admin;
+) ON jobs.schedule, api.schedules TO jobs_admin;
 GRANT EXECUTE ON FUNCTION
 api.run_maintenance(integer, boolean),
 api.next_due(text[])

@@ -283,7 +283,7 @@ def test_a_job_moved_to_another_queue_is_the_latest_run_of_its_name_there(caller
 
 
 # The SECURITY DEFINER functions of jobs_internal each api role may call
-# itself: readers that keep to the caller's scope, and what a claim or
+# itself: readers that keep to the caller's scope, and what a heartbeat or
 # run_schedule runs. The housekeeping maintenance runs as its owner is in no
 # list (sql/90_privileges.sql).
 DEFINER_FUNCTIONS_FOR_ALL = {
@@ -293,9 +293,8 @@ DEFINER_FUNCTIONS_FOR_ALL = {
 }
 DEFINER_FUNCTIONS = {
     "jobs_user": DEFINER_FUNCTIONS_FOR_ALL,
-    "jobs_worker": DEFINER_FUNCTIONS_FOR_ALL | {"pick_due_scheduled", "see_worker"},
-    "jobs_admin": DEFINER_FUNCTIONS_FOR_ALL | {"pick_due_scheduled", "see_worker",
-                                               "fire_schedule"},
+    "jobs_worker": DEFINER_FUNCTIONS_FOR_ALL | {"see_worker"},
+    "jobs_admin": DEFINER_FUNCTIONS_FOR_ALL | {"see_worker", "fire_schedule"},
 }
 
 

@@ -1,13 +1,18 @@
 -- A file is attached to a job that exists. No foreign key: deleting a
 -- million jobs would then check job_file once per row; the statement
 -- trigger in after_statement.sql removes files instead. FOR KEY SHARE keeps
--- the job from being deleted until this insert commits.
--- Depends on: migrations.
+-- the job from being deleted until this insert commits. SECURITY DEFINER:
+-- that row lock needs an UPDATE grant, which workers do not have; the
+-- job's scope is checked first (404 outside it, as for a missing job).
+-- Depends on: migrations, helpers.sql.
 CREATE FUNCTION jobs_internal.tg_job_file__check_job()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 BEGIN
+    PERFORM jobs_internal.get_job_in_scope(NEW.job_id);
     PERFORM FROM jobs.job AS j WHERE j.id = NEW.job_id FOR KEY SHARE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'job % does not exist', NEW.job_id USING ERRCODE = 'PT404';

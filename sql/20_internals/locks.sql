@@ -77,6 +77,27 @@ BEGIN ATOMIC
     WHERE h.name = $1;
 END;
 
+-- Whether the caller may see who holds a lock: an admin may, and so may
+-- the caller that took it or one that sees its job, as the row level
+-- security of job_lock says (50_policies/job_locks.sql). For
+-- acquire_lock and release_lock, which read job_lock as its owner.
+CREATE FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint)
+RETURNS boolean
+LANGUAGE sql
+STABLE
+BEGIN ATOMIC
+    SELECT
+        coalesce(jobs_internal.caller_role() = 'jobs_admin', FALSE)
+        OR holder = jobs_internal.current_actor()
+        OR EXISTS (
+            SELECT 1 FROM jobs.job AS j
+            WHERE
+                j.id = $2
+                AND jobs_internal.in_scope(s.everything, s.owner, s.queues, j.owner, j.queue)
+        )
+    FROM jobs_internal.caller_scope() AS s;
+END;
+
 -- A released lock name may let a queued job of any queue run: tell every
 -- LISTENing worker (an empty payload on jobs_queued), whoever released it
 -- (a job that stopped running, release_lock, an admin clearing it).

@@ -1,4 +1,7 @@
 -- claim_jobs: hand due jobs to a worker, never one job to two workers.
+-- SECURITY DEFINER, like every report of a worker: a worker changes jobs
+-- through these functions only (it has no UPDATE on jobs.job), so each
+-- keeps to the caller's queues itself (claimable_queues here).
 -- Depends on: api.jobs, 20_internals.
 
 CREATE FUNCTION api.claim_jobs(
@@ -9,6 +12,8 @@ CREATE FUNCTION api.claim_jobs(
 )
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     v_worker text := coalesce(nullif(worker, ''), jobs_internal.current_actor());

@@ -1,9 +1,13 @@
 -- complete_jobs / complete_job: a worker reports jobs done.
 -- Depends on: api.jobs, 20_internals.
 
+-- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
+-- here.
 CREATE FUNCTION api.complete_jobs(results jsonb, worker text DEFAULT NULL)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
@@ -12,7 +16,11 @@ DECLARE
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(results) AS e
     );
     v_ids bigint[];
+    v_everything boolean;
+    v_queues text[];
 BEGIN
+    SELECT s.everything, s.queues INTO v_everything, v_queues
+    FROM jobs_internal.caller_scope() AS s;
     -- A job whose cancel was asked ends cancelled, keeping what it did.
     WITH done AS (
         UPDATE jobs.job AS j
@@ -38,6 +46,7 @@ BEGIN
             AND j.id = r.job_id
             AND j.status IN ('running', 'cancelling')
             AND (complete_jobs.worker IS NULL OR j.worker = complete_jobs.worker)
+            AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id
     )
     SELECT array_agg(d.id) INTO v_ids FROM done AS d;

@@ -1,9 +1,13 @@
 -- fail_jobs / fail_job: a worker reports failed attempts.
 -- Depends on: api.jobs, 20_internals.
 
+-- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
+-- here.
 CREATE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
@@ -12,7 +16,11 @@ DECLARE
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(failures) AS e
     );
     v_ids bigint[];
+    v_everything boolean;
+    v_queues text[];
 BEGIN
+    SELECT s.everything, s.queues INTO v_everything, v_queues
+    FROM jobs_internal.caller_scope() AS s;
     WITH failed AS (
         UPDATE jobs.job AS j
         SET
@@ -46,6 +54,7 @@ BEGIN
             AND q.name = j.queue
             AND j.status IN ('running', 'cancelling')
             AND (fail_jobs.worker IS NULL OR j.worker = fail_jobs.worker)
+            AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id
     )
     SELECT array_agg(d.id) INTO v_ids FROM failed AS d;

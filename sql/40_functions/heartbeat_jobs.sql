@@ -1,6 +1,8 @@
 -- heartbeat_jobs: a worker extends the leases of many running jobs at once;
 -- heartbeat (heartbeat.sql) is this for one job, with errors for a job the
 -- worker does not hold.
+-- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
+-- here.
 -- Depends on: heartbeat.sql (api.heartbeat_reply), 20_internals.
 
 CREATE FUNCTION api.heartbeat_jobs(
@@ -10,6 +12,8 @@ CREATE FUNCTION api.heartbeat_jobs(
 )
 RETURNS SETOF api.heartbeat_reply
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
@@ -17,7 +21,11 @@ DECLARE
     v_wanted bigint[] := ARRAY(
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(beats) AS e
     );
+    v_everything boolean;
+    v_queues text[];
 BEGIN
+    SELECT s.everything, s.queues INTO v_everything, v_queues
+    FROM jobs_internal.caller_scope() AS s;
     IF lease_seconds IS NULL OR lease_seconds NOT BETWEEN 1 AND 86400 THEN
         RAISE EXCEPTION 'lease_seconds must be between 1 and 86400, not %',
             lease_seconds
@@ -60,6 +68,7 @@ BEGIN
             AND j.id = b.job_id
             AND j.status IN ('running', 'cancelling')
             AND (heartbeat_jobs.worker IS NULL OR j.worker = heartbeat_jobs.worker)
+            AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id, j.status, j.status = 'cancelled' AS cancel_requested, j.lease_expires_at
     )
 

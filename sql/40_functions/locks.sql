@@ -1,9 +1,14 @@
 -- acquire_lock / release_lock: named locks for scripts.
+-- SECURITY DEFINER: users and workers take and release locks through these
+-- functions only (they have no INSERT or DELETE on jobs.job_lock), and each
+-- says who holds a lock only to a caller who may see it (lock_is_visible).
 -- Depends on: api.job_locks, 20_internals.
 
 CREATE FUNCTION api.acquire_lock(name text, job_id bigint DEFAULT NULL)
 RETURNS api.job_locks
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     v_lock api.job_locks;
@@ -24,8 +29,10 @@ BEGIN
     IF acquire_lock.job_id IS NOT NULL AND v_lock.job_id = acquire_lock.job_id THEN
         RETURN v_lock;
     END IF;
-    -- Held by a job or caller this caller may not see: say only that.
-    IF NOT FOUND THEN
+    -- Held by a job or caller this caller may not see (or released since):
+    -- say only that.
+    IF v_lock.name IS NULL
+        OR NOT jobs_internal.lock_is_visible(v_lock.worker, v_lock.job_id) THEN
         RAISE EXCEPTION 'lock % is held by someone else',
             jobs_internal.escape_for_message(acquire_lock.name)
             USING ERRCODE = 'PT409', DETAIL = format('name=%s', acquire_lock.name);
@@ -47,19 +54,21 @@ Takes the lock for job_id, a running job that holds it until it stops (404 for a
 CREATE FUNCTION api.release_lock(name text)
 RETURNS api.job_locks
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     v_lock api.job_locks;
 BEGIN
     SELECT * INTO v_lock FROM api.job_locks AS h WHERE h.name = release_lock.name;
-    IF NOT FOUND AND jobs_internal.lock_is_taken(release_lock.name) THEN
-        RAISE EXCEPTION 'lock % is held by someone else',
-            jobs_internal.escape_for_message(release_lock.name)
-            USING ERRCODE = 'PT403', DETAIL = format('name=%s', release_lock.name);
-    ELSIF NOT FOUND THEN
+    IF NOT FOUND THEN
         RAISE EXCEPTION 'lock % is not held',
             jobs_internal.escape_for_message(release_lock.name)
             USING ERRCODE = 'PT404', DETAIL = format('name=%s', release_lock.name);
+    ELSIF NOT jobs_internal.lock_is_visible(v_lock.worker, v_lock.job_id) THEN
+        RAISE EXCEPTION 'lock % is held by someone else',
+            jobs_internal.escape_for_message(release_lock.name)
+            USING ERRCODE = 'PT403', DETAIL = format('name=%s', release_lock.name);
     END IF;
     -- A caller releases what it took; clearing someone else's lock is the
     -- admin's DELETE on job_locks.

@@ -1,56 +1,20 @@
 -- reap_expired_leases: rescue jobs whose worker stopped heartbeating.
--- Depends on: api.jobs, 20_internals.
+-- SECURITY DEFINER (see claim_jobs.sql): a worker rescues the jobs of its
+-- own queues, an admin every job.
+-- Depends on: api.jobs, 20_internals/leases.sql.
 
 CREATE FUNCTION api.reap_expired_leases()
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
-    v_ids bigint[];
+    v_ids bigint[] := jobs_internal.rescue_expired_leases((
+        SELECT CASE WHEN s.everything THEN NULL ELSE s.queues END
+        FROM jobs_internal.caller_scope() AS s
+    ));
 BEGIN
-    -- An UPDATE of no rows still fires the statement triggers: look first.
-    IF NOT EXISTS (
-        SELECT FROM jobs.job AS j
-        WHERE
-            j.status IN ('running', 'cancelling')
-            AND j.lease_expires_at < now()
-    ) THEN
-        RETURN;
-    END IF;
-    -- The attempt was counted when the job was claimed.
-    WITH expired AS (
-        SELECT
-            j.id,
-            coalesce(j.max_attempts, q.max_attempts) AS max_attempts,
-            format('lease expired: worker %s stopped heartbeating', j.worker)
-                AS error
-        FROM jobs.job AS j
-        INNER JOIN jobs.queue AS q ON j.queue = q.name
-        WHERE
-            j.status IN ('running', 'cancelling')
-            AND j.lease_expires_at < now()
-        ORDER BY j.lease_expires_at
-        LIMIT 1000
-        FOR UPDATE OF j SKIP LOCKED
-    ),
-
-    rescued AS (
-        UPDATE jobs.job AS j
-        SET
-            status = CASE
-                WHEN j.status = 'cancelling' THEN 'cancelled'
-                WHEN j.attempts < e.max_attempts THEN 'queued'
-                ELSE 'failed'
-            END::jobs.job_status,
-            error = e.error,
-            errors = j.errors || jobs_internal.error_entry(j.attempts, e.error, NULL)
-        FROM expired AS e
-        WHERE j.id = e.id
-        RETURNING j.id
-    )
-
-    SELECT array_agg(r.id) INTO v_ids FROM rescued AS r;
-
     RETURN QUERY SELECT * FROM api.jobs AS v WHERE v.id = ANY(v_ids);
 END;
 $$;
@@ -58,4 +22,4 @@ $$;
 COMMENT ON FUNCTION api.reap_expired_leases() IS
 $$Rescue jobs whose worker vanished
 
-A running job whose lease expired goes back to queued (the attempt counts), or to failed when no attempts remain; a cancelling one becomes cancelled. Maintenance (run_maintenance) runs this for every queue every minute. Returns the rescued jobs.$$;
+A running job whose lease expired goes back to queued (the attempt counts), or to failed when no attempts remain; a cancelling one becomes cancelled. A worker token rescues the jobs of its queues, an admin those of every queue; at most 1,000 per call. Maintenance (run_maintenance) does this for every queue every minute. Returns the rescued jobs.$$;

@@ -7,7 +7,7 @@
 -- costs a bounded time; what is left waits for the next run.
 -- SECURITY DEFINER: it is housekeeping for every queue and owner, whoever
 -- calls it, and answers only counts.
--- Depends on: 20_internals, api.prune_jobs, api.reap_expired_leases.
+-- Depends on: 20_internals, api.prune_jobs.
 
 CREATE FUNCTION api.run_maintenance(
     min_interval_seconds integer DEFAULT 0,
@@ -61,7 +61,7 @@ BEGIN
 
     -- Jobs whose worker stopped heartbeating, in every queue.
     LOOP
-        SELECT count(*) INTO v_batch FROM api.reap_expired_leases();
+        v_batch := cardinality(jobs_internal.rescue_expired_leases(NULL));
         v_rescued := v_rescued + v_batch;
         EXIT WHEN v_batch < 1000 OR v_rescued >= 10000;
     END LOOP;

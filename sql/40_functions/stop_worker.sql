@@ -1,8 +1,12 @@
--- stop_worker: a worker says it stops. Depends on: api.workers.
+-- stop_worker: a worker says it stops. SECURITY DEFINER: callers may not
+-- edit the worker list (20_internals/workers.sql).
+-- Depends on: api.workers.
 
 CREATE FUNCTION api.stop_worker(worker text)
 RETURNS api.workers
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
 AS $$
 DECLARE
     v_worker api.workers;

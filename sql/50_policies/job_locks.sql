@@ -16,18 +16,13 @@ TO jobs_admin
 USING (TRUE)
 WITH CHECK (TRUE);
 
--- Users and workers: the locks they took, and those of the jobs they see
--- (claim_jobs takes a job's locks in the name of the claiming worker).
+-- Users and workers: see the locks they took, and those of the jobs they
+-- see (claim_jobs takes a job's locks in the name of the claiming worker).
+-- They take and release locks through acquire_lock and release_lock only.
 CREATE POLICY job_lock_own_or_visible_job ON jobs.job_lock
+FOR SELECT
 TO jobs_user, jobs_worker
 USING (
-    worker = (SELECT jobs_internal.current_actor())
-    OR EXISTS (
-        SELECT FROM jobs.job AS j
-        WHERE j.id = job_lock.job_id
-    )
-)
-WITH CHECK (
     worker = (SELECT jobs_internal.current_actor())
     OR EXISTS (
         SELECT FROM jobs.job AS j

@@ -24,15 +24,13 @@ TO jobs_user
 USING (owner = (SELECT s.owner FROM jobs_internal.caller_scope() AS s))
 WITH CHECK (owner = (SELECT s.owner FROM jobs_internal.caller_scope() AS s));
 
--- Workers: the jobs of the queues their token allows, to claim and report
--- on (they submit and delete none: no grant).
+-- Workers: read the jobs of the queues their token allows. They change
+-- jobs only through the claim and report functions, which keep to the same
+-- queues (40_functions/claim_jobs.sql).
 CREATE POLICY job_worker ON jobs.job
+FOR SELECT
 TO jobs_worker
 USING (
-    (SELECT s.queues FROM jobs_internal.caller_scope() AS s) @> ARRAY[queue]
-    OR (SELECT s.everything FROM jobs_internal.caller_scope() AS s)
-)
-WITH CHECK (
     (SELECT s.queues FROM jobs_internal.caller_scope() AS s) @> ARRAY[queue]
     OR (SELECT s.everything FROM jobs_internal.caller_scope() AS s)
 );
@@ -41,4 +39,4 @@ COMMENT ON POLICY job_admin ON jobs.job IS 'Admins see and change every job.';
 COMMENT ON POLICY job_owner ON jobs.job IS
 'Users see and change only their own jobs (owner = the token''s sub).';
 COMMENT ON POLICY job_worker ON jobs.job IS
-'Workers see and report on the jobs of the queues in their token''s queues claim.';
+'Workers see the jobs of the queues in their token''s queues claim (or their login''s worker_logins row).';
