@@ -1,17 +1,16 @@
--- The re-creatable schemas, dropped and rebuilt on every deploy so that a
--- renamed or removed function, view or trigger cannot linger:
+-- The re-creatable schemas, created once and then kept: a deploy replaces
+-- what sql/ declares in them (CREATE OR REPLACE) and drops, without
+-- CASCADE, what sql/ no longer declares (python_client/jobsapi/
+-- sql_deploy.py), so that a view an analyst built over api survives:
 --   api            the public contract (views and functions PostgREST serves)
 --   jobs_internal  private functions and the triggers on the tables of jobs
 -- The tables themselves live in schema jobs and change only by migration.
-DROP SCHEMA IF EXISTS api CASCADE;
-DROP SCHEMA IF EXISTS jobs_internal CASCADE;
-
-CREATE SCHEMA jobs_internal;
+CREATE SCHEMA IF NOT EXISTS jobs_internal;
 
 COMMENT ON SCHEMA jobs_internal IS
-'Private functions and trigger functions of jobsapi; re-created by sql/ on every deploy.';
+'Private functions and trigger functions of jobsapi; declared by sql/ and kept in step by every deploy.';
 
-CREATE SCHEMA api;
+CREATE SCHEMA IF NOT EXISTS api;
 
 COMMENT ON SCHEMA api IS
 $$jobsapi

@@ -1,4 +1,4 @@
-"""Deploy the database: versioned migrations with dbmate, then sql/ re-applied."""
+"""Deploy the database: versioned migrations with dbmate, then sql/ (sql_deploy.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import psycopg
 from psycopg import sql
 
 from .errors import SetupError
-from .paths import MIGRATIONS_DIR, SQL_DIR
+from .paths import MIGRATIONS_DIR
+from .sql_deploy import apply_sql
 
 
 def dbmate_binary() -> str:
@@ -38,31 +39,6 @@ def run_migrations(database_url: str, migrations_dir: Path = MIGRATIONS_DIR) -> 
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ})
     if proc.returncode != 0:
         raise SetupError(f"dbmate up failed:\n{proc.stdout}{proc.stderr}")
-
-
-def sql_files(sql_dir: Path = SQL_DIR) -> list[Path]:
-    """The files of sql/ in the order they are applied: path order."""
-    return sorted(sql_dir.rglob("*.sql"))
-
-
-def apply_sql(database_url: str, sql_dir: Path = SQL_DIR) -> list[str]:
-    """Re-create the api schema and every function, trigger and grant, in one
-    transaction; returns what the deploy said of itself (its "maintenance:"
-    notices: who runs maintenance here)."""
-    notes: list[str] = []
-
-    def keep(diag: psycopg.errors.Diagnostic) -> None:
-        if (diag.message_primary or "").startswith("maintenance:"):
-            notes.append(diag.message_primary or "")
-
-    with psycopg.connect(database_url) as conn:
-        conn.add_notice_handler(keep)
-        for path in sql_files(sql_dir):
-            try:
-                conn.execute(path.read_text())
-            except psycopg.Error as exc:
-                raise SetupError(f"{path.relative_to(sql_dir.parent)}: {exc}") from exc
-    return notes
 
 
 def set_authenticator_password(database_url: str, password: str) -> None:

@@ -34,7 +34,7 @@
 -- loop does best.)
 -- Depends on: helpers.sql, counts.sql.
 
-CREATE FUNCTION jobs_internal.tg_job__after_insert()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__after_insert()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -88,13 +88,13 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _500_after_insert
+CREATE OR REPLACE TRIGGER _500_after_insert
 AFTER INSERT ON jobs.job
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__after_insert();
 
-CREATE FUNCTION jobs_internal.tg_job__after_update()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__after_update()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -245,13 +245,13 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _500_after_update
+CREATE OR REPLACE TRIGGER _500_after_update
 AFTER UPDATE ON jobs.job
 REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__after_update();
 
-CREATE FUNCTION jobs_internal.tg_job__after_delete()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__after_delete()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -370,7 +370,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _500_after_delete
+CREATE OR REPLACE TRIGGER _500_after_delete
 AFTER DELETE ON jobs.job
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT

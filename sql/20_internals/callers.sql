@@ -15,7 +15,7 @@
 -- The JWT claims, believed only in a session PostgREST could have opened:
 -- the authenticator role, a member of it, or a superuser. Any other login
 -- can set request.jwt.claims at will, so its claims count for nothing.
-CREATE FUNCTION jobs_internal.jwt_claims()
+CREATE OR REPLACE FUNCTION jobs_internal.jwt_claims()
 RETURNS jsonb
 LANGUAGE sql
 STABLE
@@ -34,7 +34,7 @@ END;
 -- SET ROLE, else the login role. A login that is not trusted with claims
 -- always acts as itself. Not current_user: inside a SECURITY DEFINER
 -- function that is the owner.
-CREATE FUNCTION jobs_internal.current_actor()
+CREATE OR REPLACE FUNCTION jobs_internal.current_actor()
 RETURNS text
 LANGUAGE sql
 STABLE
@@ -54,7 +54,7 @@ END;
 -- the first of them it is a member of (superusers are members of all), or
 -- null (anon). From the role setting, which a SECURITY DEFINER function
 -- leaves as it was.
-CREATE FUNCTION jobs_internal.caller_role()
+CREATE OR REPLACE FUNCTION jobs_internal.caller_role()
 RETURNS text
 LANGUAGE sql
 STABLE
@@ -73,7 +73,7 @@ END;
 -- The queues a direct database login that is a member of jobs_worker may
 -- claim from (jobs.worker_login; none when it has no row). SECURITY
 -- DEFINER: a worker may not read the others' rows.
-CREATE FUNCTION jobs_internal.login_queues()
+CREATE OR REPLACE FUNCTION jobs_internal.login_queues()
 RETURNS text[]
 LANGUAGE sql
 STABLE
@@ -92,7 +92,7 @@ END;
 -- The queues a worker may claim from: under PostgREST, the names in its
 -- token's queues claim (none without one); for a direct database login,
 -- those jobs.worker_login grants it.
-CREATE FUNCTION jobs_internal.worker_queues()
+CREATE OR REPLACE FUNCTION jobs_internal.worker_queues()
 RETURNS text[]
 LANGUAGE sql
 STABLE
@@ -113,7 +113,7 @@ END;
 -- The caller's scope in one row: everything (admins, and workers allowed
 -- "*"), else the jobs of one owner (users), else the jobs of some queues
 -- (workers). Anything else sees nothing.
-CREATE FUNCTION jobs_internal.caller_scope()
+CREATE OR REPLACE FUNCTION jobs_internal.caller_scope()
 RETURNS TABLE (everything boolean, owner text, queues text[])
 LANGUAGE sql
 STABLE
@@ -135,7 +135,7 @@ END;
 -- Whether a job (or a ledger row counting jobs) of this owner and queue is
 -- in the caller's scope. For the ledger readers; the policies write the
 -- same test per role so that the planner can use indexes.
-CREATE FUNCTION jobs_internal.in_scope(
+CREATE OR REPLACE FUNCTION jobs_internal.in_scope(
     scope_everything boolean,
     scope_owner text,
     scope_queues text[],
@@ -151,7 +151,7 @@ END;
 
 -- The queues a claim takes from: those asked for, each of which the token
 -- must allow (403 otherwise), or all the token allows when none are named.
-CREATE FUNCTION jobs_internal.claimable_queues(queues text[])
+CREATE OR REPLACE FUNCTION jobs_internal.claimable_queues(queues text[])
 RETURNS text[]
 LANGUAGE plpgsql
 STABLE
@@ -182,7 +182,7 @@ $$;
 -- for the OpenAPI document), a user or worker token must name who it is for
 -- (sub), and a queues claim must be a list of names. 401 otherwise, like any
 -- other bad token.
-CREATE FUNCTION jobs_internal.check_token()
+CREATE OR REPLACE FUNCTION jobs_internal.check_token()
 RETURNS void
 LANGUAGE plpgsql
 STABLE

@@ -12,7 +12,7 @@
 -- Maintenance calls it (api.run_maintenance), never a statement on jobs, so
 -- the hot path does no folding. Rows of transactions still in flight are
 -- invisible here and wait for the next fold.
-CREATE FUNCTION jobs_internal.fold_queue_counts()
+CREATE OR REPLACE FUNCTION jobs_internal.fold_queue_counts()
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -48,7 +48,7 @@ END;
 $$;
 
 -- TRUNCATE fires no row or statement trigger of the other kinds.
-CREATE FUNCTION jobs_internal.tg_job__count_truncate()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__count_truncate()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -60,13 +60,13 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _510_count_truncate
+CREATE OR REPLACE TRIGGER _510_count_truncate
 AFTER TRUNCATE ON jobs.job
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__count_truncate();
 
 -- The ledger recounted from the jobs themselves, writers held off meanwhile.
-CREATE FUNCTION jobs_internal.rebuild_queue_counts()
+CREATE OR REPLACE FUNCTION jobs_internal.rebuild_queue_counts()
 RETURNS void
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -84,7 +84,7 @@ $$;
 
 -- Jobs per queue and status now, of the jobs in the caller's scope
 -- (callers.sql).
-CREATE FUNCTION jobs_internal.queue_counts()
+CREATE OR REPLACE FUNCTION jobs_internal.queue_counts()
 RETURNS TABLE (queue text, status jobs.job_status, jobs bigint)
 LANGUAGE sql
 STABLE

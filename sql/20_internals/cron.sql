@@ -6,7 +6,7 @@
 -- to 5 is minute, hour, day-of-month, month, day-of-week. A field is a
 -- comma list of *, n, a-b, */s, a-b/s and a/s (a to the highest value);
 -- names jan-dec and sun-sat may stand for numbers; day-of-week 7 is Sunday.
-CREATE FUNCTION jobs_internal.cron_field(expr text, field_number integer, field text)
+CREATE OR REPLACE FUNCTION jobs_internal.cron_field(expr text, field_number integer, field text)
 RETURNS integer[]
 LANGUAGE plpgsql
 IMMUTABLE
@@ -103,7 +103,7 @@ $$The values field number field_number (1 minute, 2 hour, 3 day-of-month, 4 mont
 
 -- A cron expression checked and expanded, or 22023 with a message naming
 -- the bad part; also when it can never fire.
-CREATE FUNCTION jobs_internal.cron_parse(expr text)
+CREATE OR REPLACE FUNCTION jobs_internal.cron_parse(expr text)
 RETURNS jsonb
 LANGUAGE plpgsql
 IMMUTABLE
@@ -189,7 +189,7 @@ $$A cron expression (minute hour day-of-month month day-of-week, or @yearly, @an
 -- with < or three letters and an offset, as UTC+3) is checked by setting
 -- TimeZone to it instead: the setting takes exactly those zones, in any
 -- letter case, and reads back the name as the zone file spells it.
-CREATE FUNCTION jobs_internal.check_time_zone(time_zone text)
+CREATE OR REPLACE FUNCTION jobs_internal.check_time_zone(time_zone text)
 RETURNS text
 LANGUAGE plpgsql
 STABLE
@@ -227,7 +227,7 @@ $$The time zone as given when it is one of pg_timezone_names (an IANA name such 
 -- found, a later day cannot start before it. TimeZone is the zone while it
 -- runs (and back on return), so that zones named like abbreviations, such
 -- as CET, keep their daylight saving time.
-CREATE FUNCTION jobs_internal.cron_next(expr text, time_zone text, after timestamptz)
+CREATE OR REPLACE FUNCTION jobs_internal.cron_next(expr text, time_zone text, after timestamptz)
 RETURNS timestamptz
 LANGUAGE plpgsql
 STABLE

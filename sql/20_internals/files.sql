@@ -5,7 +5,7 @@
 -- that row lock needs an UPDATE grant, which workers do not have; the
 -- job's scope is checked first (404 outside it, as for a missing job).
 -- Depends on: migrations, helpers.sql.
-CREATE FUNCTION jobs_internal.tg_job_file__check_job()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job_file__check_job()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -21,7 +21,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_check_job
+CREATE OR REPLACE TRIGGER _100_check_job
 BEFORE INSERT OR UPDATE OF job_id ON jobs.job_file
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_job_file__check_job();

@@ -2,7 +2,7 @@
 -- Depends on: migrations (schema jobs).
 
 -- The one definition of the legal status transitions.
-CREATE FUNCTION jobs_internal.transition_allowed(
+CREATE OR REPLACE FUNCTION jobs_internal.transition_allowed(
     from_status jobs.job_status, to_status jobs.job_status
 )
 RETURNS boolean
@@ -25,7 +25,7 @@ END;
 
 -- A finished job never changes status again and is the only kind that may
 -- be deleted.
-CREATE FUNCTION jobs_internal.is_finished(status jobs.job_status)
+CREATE OR REPLACE FUNCTION jobs_internal.is_finished(status jobs.job_status)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE
@@ -34,7 +34,7 @@ BEGIN ATOMIC
 END;
 
 -- A finished job worth retrying: it failed, or completed with errors.
-CREATE FUNCTION jobs_internal.is_retriable(
+CREATE OR REPLACE FUNCTION jobs_internal.is_retriable(
     status jobs.job_status, num_error integer
 )
 RETURNS boolean
@@ -47,7 +47,7 @@ END;
 -- A value a caller gave, as an error message shows it. PostgREST 12 puts the
 -- message of a PTxxx error into the HTTP status line as it is: raw text there
 -- could add headers or break the response.
-CREATE FUNCTION jobs_internal.escape_for_message(
+CREATE OR REPLACE FUNCTION jobs_internal.escape_for_message(
     value text, max_length integer DEFAULT 100
 )
 RETURNS text
@@ -82,7 +82,7 @@ $$A value as an error message shows it: backslash, control characters (C0, DEL, 
 
 -- Several values for an error message: the first max_items, then how many
 -- more there are.
-CREATE FUNCTION jobs_internal.escape_list_for_message(
+CREATE OR REPLACE FUNCTION jobs_internal.escape_list_for_message(
     vals text[], max_items integer DEFAULT 5
 )
 RETURNS text
@@ -109,7 +109,7 @@ COMMENT ON FUNCTION jobs_internal.escape_list_for_message(text[], integer) IS
 $$Values as an error message lists them: the first max_items, each as escape_for_message shows it, separated by commas, then "and N more" when there are more.$$;
 
 -- One entry of job.errors: what went wrong in one attempt.
-CREATE FUNCTION jobs_internal.error_entry(
+CREATE OR REPLACE FUNCTION jobs_internal.error_entry(
     attempt integer, error text, stacktrace text
 )
 RETURNS jsonb
@@ -125,7 +125,7 @@ BEGIN ATOMIC
 END;
 
 -- Delay before the next attempt: base * 2^(attempts - 1), capped.
-CREATE FUNCTION jobs_internal.backoff(
+CREATE OR REPLACE FUNCTION jobs_internal.backoff(
     attempts integer, base_seconds integer, max_seconds integer
 )
 RETURNS interval
@@ -143,7 +143,7 @@ END;
 -- A view's columns take the defaults of the table under it, so that an
 -- INSERT naming DEFAULT (PostgREST's Prefer: missing=default) or writing
 -- through an INSTEAD OF trigger gets them too: one source, the table.
-CREATE FUNCTION jobs_internal.copy_defaults(target regclass, source regclass)
+CREATE OR REPLACE FUNCTION jobs_internal.copy_defaults(target regclass, source regclass)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
@@ -167,7 +167,7 @@ $$;
 -- 404 error, as for an id never used: row level security filters an
 -- invoker's read anyway, and a SECURITY DEFINER function's read is checked
 -- here.
-CREATE FUNCTION jobs_internal.get_job_in_scope(job_id bigint)
+CREATE OR REPLACE FUNCTION jobs_internal.get_job_in_scope(job_id bigint)
 RETURNS jobs.job
 LANGUAGE plpgsql
 STABLE
@@ -189,7 +189,7 @@ END;
 $$;
 
 -- Refuse with 409 when a worker reports on a job it does not hold.
-CREATE FUNCTION jobs_internal.assert_held(job_id bigint, worker text)
+CREATE OR REPLACE FUNCTION jobs_internal.assert_held(job_id bigint, worker text)
 RETURNS void
 LANGUAGE plpgsql
 STABLE
@@ -213,7 +213,7 @@ END;
 $$;
 
 -- The statuses of the ETL run log (seed API) and ours.
-CREATE FUNCTION jobs_internal.etl_status(status jobs.job_status)
+CREATE OR REPLACE FUNCTION jobs_internal.etl_status(status jobs.job_status)
 RETURNS text
 LANGUAGE sql
 IMMUTABLE
@@ -226,7 +226,7 @@ BEGIN ATOMIC
     END;
 END;
 
-CREATE FUNCTION jobs_internal.job_status_of_etl(status text)
+CREATE OR REPLACE FUNCTION jobs_internal.job_status_of_etl(status text)
 RETURNS jobs.job_status
 LANGUAGE plpgsql
 IMMUTABLE
@@ -247,7 +247,7 @@ $$;
 -- Whether statements that queue jobs NOTIFY jobs_queued (after_statement.sql):
 -- on unless the setting jobsapi.notify is off (for the database, a role or
 -- a session).
-CREATE FUNCTION jobs_internal.notify_enabled()
+CREATE OR REPLACE FUNCTION jobs_internal.notify_enabled()
 RETURNS boolean
 LANGUAGE sql
 STABLE

@@ -6,7 +6,7 @@
 -- Depends on: migrations.
 
 -- Duration bucket b holds durations from 2^(b/4) ms up to 2^((b+1)/4) ms.
-CREATE FUNCTION jobs_internal.duration_bucket(seconds double precision)
+CREATE OR REPLACE FUNCTION jobs_internal.duration_bucket(seconds double precision)
 RETURNS smallint
 LANGUAGE sql
 IMMUTABLE
@@ -18,7 +18,7 @@ BEGIN ATOMIC
 END;
 
 -- A bucket's representative duration: its geometric middle, in seconds.
-CREATE FUNCTION jobs_internal.bucket_seconds(bucket smallint)
+CREATE OR REPLACE FUNCTION jobs_internal.bucket_seconds(bucket smallint)
 RETURNS double precision
 LANGUAGE sql
 IMMUTABLE
@@ -29,7 +29,7 @@ END;
 -- The p-quantile (0-1) of durations counted per bucket: the first bucket
 -- whose running count reaches p of the total. Within a bucket's width
 -- (about 19%) of the exact value.
-CREATE FUNCTION jobs_internal.bucket_percentile(
+CREATE OR REPLACE FUNCTION jobs_internal.bucket_percentile(
     buckets smallint[], counts bigint[], p double precision
 )
 RETURNS double precision
@@ -53,7 +53,7 @@ END;
 -- Fold the rows appended since the last fold into the folded ones, as
 -- fold_queue_counts does (counts.sql); answers how many rows were folded.
 -- Called by maintenance only.
-CREATE FUNCTION jobs_internal.fold_history()
+CREATE OR REPLACE FUNCTION jobs_internal.fold_history()
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -125,7 +125,7 @@ $$;
 
 -- The run history has its own retention: days older than
 -- jobs.maintenance.history_days go. Answers how many rows were deleted.
-CREATE FUNCTION jobs_internal.prune_history()
+CREATE OR REPLACE FUNCTION jobs_internal.prune_history()
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -144,7 +144,7 @@ $$;
 
 -- Finished jobs per day, queue, name, status and duration bucket, of the
 -- jobs in the caller's scope (callers.sql).
-CREATE FUNCTION jobs_internal.history_rows()
+CREATE OR REPLACE FUNCTION jobs_internal.history_rows()
 RETURNS TABLE (
     day date,
     queue text,
@@ -176,7 +176,7 @@ BEGIN ATOMIC
 END;
 
 -- The newest job id of each name, among the jobs in the caller's scope.
-CREATE FUNCTION jobs_internal.latest_job_ids()
+CREATE OR REPLACE FUNCTION jobs_internal.latest_job_ids()
 RETURNS TABLE (name text, job_id bigint)
 LANGUAGE sql
 STABLE

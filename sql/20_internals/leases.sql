@@ -7,7 +7,7 @@
 
 -- Rescue up to 1,000 jobs of some queues (null: every queue); answer their
 -- ids, oldest lease first.
-CREATE FUNCTION jobs_internal.rescue_expired_leases(queues text[])
+CREATE OR REPLACE FUNCTION jobs_internal.rescue_expired_leases(queues text[])
 RETURNS bigint[]
 LANGUAGE plpgsql
 AS $$

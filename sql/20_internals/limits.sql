@@ -15,7 +15,7 @@
 -- pays no function call.
 -- Depends on: migrations, helpers.sql.
 
-CREATE FUNCTION jobs_internal.max_json_depth()
+CREATE OR REPLACE FUNCTION jobs_internal.max_json_depth()
 RETURNS integer
 LANGUAGE sql
 IMMUTABLE
@@ -26,7 +26,7 @@ END;
 COMMENT ON FUNCTION jobs_internal.max_json_depth() IS
 'How deep payload, result and meta may be nested: 64 levels below the top.';
 
-CREATE FUNCTION jobs_internal.max_batch_jobs()
+CREATE OR REPLACE FUNCTION jobs_internal.max_batch_jobs()
 RETURNS integer
 LANGUAGE sql
 IMMUTABLE
@@ -38,7 +38,7 @@ COMMENT ON FUNCTION jobs_internal.max_batch_jobs() IS
 'Most jobs one POST /jobs (or /etl_jobs) may submit: 10,000.';
 
 -- The first limit a job's row breaks, in words, or nothing.
-CREATE FUNCTION jobs_internal.tg_job__check_limits()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__check_limits()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -98,7 +98,7 @@ $$;
 
 -- One trigger per group of columns, so that an update that does not set a
 -- column (a heartbeat sets message and result) does not read it.
-CREATE TRIGGER _080_check_payload
+CREATE OR REPLACE TRIGGER _080_check_payload
 BEFORE INSERT OR UPDATE OF payload, queue ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -107,7 +107,7 @@ WHEN (
 )
 EXECUTE FUNCTION jobs_internal.tg_job__check_limits();
 
-CREATE TRIGGER _080_check_result
+CREATE OR REPLACE TRIGGER _080_check_result
 BEFORE INSERT OR UPDATE OF result ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -116,7 +116,7 @@ WHEN (
 )
 EXECUTE FUNCTION jobs_internal.tg_job__check_limits();
 
-CREATE TRIGGER _080_check_meta
+CREATE OR REPLACE TRIGGER _080_check_meta
 BEFORE INSERT OR UPDATE OF meta ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -125,7 +125,7 @@ WHEN (
 )
 EXECUTE FUNCTION jobs_internal.tg_job__check_limits();
 
-CREATE TRIGGER _080_check_text
+CREATE OR REPLACE TRIGGER _080_check_text
 BEFORE INSERT OR UPDATE OF message, error, stacktrace ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -138,7 +138,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__check_limits();
 -- A POST of more than max_batch_jobs() jobs, refused before the other
 -- statement triggers of the insert do their work (they fire in name order).
 -- Only requests through PostgREST: a SQL session batches as it will.
-CREATE FUNCTION jobs_internal.tg_job__check_batch()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__check_batch()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -155,7 +155,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _400_check_batch
+CREATE OR REPLACE TRIGGER _400_check_batch
 AFTER INSERT ON jobs.job
 REFERENCING NEW TABLE AS new_rows
 FOR EACH STATEMENT

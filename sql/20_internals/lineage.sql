@@ -9,7 +9,7 @@
 -- One unfinished descendant of a job (the lowest id), or null. SECURITY
 -- DEFINER: a descendant may be a job the caller cannot see (a follow-up
 -- someone else submitted), and it still counts.
-CREATE FUNCTION jobs_internal.unfinished_descendant(job_id bigint)
+CREATE OR REPLACE FUNCTION jobs_internal.unfinished_descendant(job_id bigint)
 RETURNS bigint
 LANGUAGE sql
 STABLE
@@ -32,7 +32,7 @@ END;
 COMMENT ON FUNCTION jobs_internal.unfinished_descendant(bigint) IS
 'One job (the lowest id) that descends from this one (a retry of it or of its chain, or a job that runs after it) and has not finished; null when there is none. Such a job keeps this one from being deleted.';
 
-CREATE FUNCTION jobs_internal.tg_job__guard_lineage()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__guard_lineage()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -50,7 +50,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _110_guard_lineage
+CREATE OR REPLACE TRIGGER _110_guard_lineage
 BEFORE DELETE ON jobs.job
 FOR EACH ROW
 WHEN (jobs_internal.is_finished(old.status))

@@ -4,7 +4,7 @@
 
 -- A job enters running only holding every lock it names: claim_jobs takes
 -- them first; a PATCH or INSERT to running would run beside their holder.
-CREATE FUNCTION jobs_internal.assert_locks_held(job_id bigint, lock_names text[])
+CREATE OR REPLACE FUNCTION jobs_internal.assert_locks_held(job_id bigint, lock_names text[])
 RETURNS void
 LANGUAGE plpgsql
 STABLE
@@ -28,7 +28,7 @@ $$;
 -- Take the locks of freshly picked jobs; answer the ids that got all of
 -- theirs. Locks are taken in name order so two claimers cannot deadlock; a
 -- name taken by a concurrent claim makes its job wait for a later claim.
-CREATE FUNCTION jobs_internal.take_job_locks(job_ids bigint[], worker text)
+CREATE OR REPLACE FUNCTION jobs_internal.take_job_locks(job_ids bigint[], worker text)
 RETURNS bigint[]
 LANGUAGE plpgsql
 AS $$
@@ -65,7 +65,7 @@ $$;
 -- Whether a lock name is taken, by anyone. SECURITY DEFINER: a caller sees
 -- only its own locks and those of its jobs (50_policies/job_locks.sql), yet
 -- must learn that a name it cannot see is taken, though not by whom.
-CREATE FUNCTION jobs_internal.lock_is_taken(name text)
+CREATE OR REPLACE FUNCTION jobs_internal.lock_is_taken(name text)
 RETURNS boolean
 LANGUAGE sql
 STABLE
@@ -81,7 +81,7 @@ END;
 -- the caller that took it or one that sees its job, as the row level
 -- security of job_lock says (50_policies/job_locks.sql). For
 -- acquire_lock and release_lock, which read job_lock as its owner.
-CREATE FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint)
+CREATE OR REPLACE FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint)
 RETURNS boolean
 LANGUAGE sql
 STABLE
@@ -101,7 +101,7 @@ END;
 -- A released lock name may let a queued job of any queue run: tell every
 -- LISTENing worker (an empty payload on jobs_queued), whoever released it
 -- (a job that stopped running, release_lock, an admin clearing it).
-CREATE FUNCTION jobs_internal.tg_job_lock__wake()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job_lock__wake()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -113,7 +113,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _500_wake
+CREATE OR REPLACE TRIGGER _500_wake
 AFTER DELETE ON jobs.job_lock
 REFERENCING OLD TABLE AS released
 FOR EACH STATEMENT

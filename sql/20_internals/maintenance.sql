@@ -5,7 +5,7 @@
 -- `jobsapi worker` runs it at most once a minute across all workers, and
 -- `jobsapi maintain` runs it from a shell or a system cron. SECURITY
 -- DEFINER: cron.job shows each role only its own jobs.
-CREATE FUNCTION jobs_internal.maintenance_mode()
+CREATE OR REPLACE FUNCTION jobs_internal.maintenance_mode()
 RETURNS text
 LANGUAGE plpgsql
 STABLE

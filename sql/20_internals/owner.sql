@@ -3,7 +3,7 @@
 -- only for rows whose owner is not the caller: a plain submission takes the
 -- caller as owner by default (api.jobs) and skips it.
 -- Depends on: callers.sql, schedules.sql.
-CREATE FUNCTION jobs_internal.tg_job__set_owner()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__set_owner()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -21,7 +21,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _050_set_owner
+CREATE OR REPLACE TRIGGER _050_set_owner
 BEFORE INSERT ON jobs.job
 FOR EACH ROW
 WHEN (new.owner IS DISTINCT FROM jobs_internal.current_actor())

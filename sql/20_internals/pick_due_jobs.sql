@@ -8,7 +8,7 @@
 -- whether or not maintenance has queued it yet. The two kinds merge in
 -- claim order.
 -- Depends on: migrations.
-CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
+CREATE OR REPLACE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]
 LANGUAGE plpgsql
 AS $$
@@ -86,7 +86,7 @@ $$;
 -- status from the planner (the enum comparison is not leakproof). The
 -- queues are the caller's, already checked by claim_jobs
 -- (claimable_queues).
-CREATE FUNCTION jobs_internal.pick_due_scheduled(
+CREATE OR REPLACE FUNCTION jobs_internal.pick_due_scheduled(
     queues text[], paused text[], max_jobs integer
 )
 RETURNS bigint[]

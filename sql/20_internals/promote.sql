@@ -6,7 +6,7 @@
 -- would also hide the statistics of status from the planner (the enum
 -- comparison is not leakproof), which then scans the table for the probe.
 -- Depends on: migrations, transitions.sql.
-CREATE FUNCTION jobs_internal.promote_due_jobs()
+CREATE OR REPLACE FUNCTION jobs_internal.promote_due_jobs()
 RETURNS integer
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -45,7 +45,7 @@ $$;
 -- free it). For api.next_due. SECURITY DEFINER, after the caller's queues
 -- were checked: an index probe per queue (job_scheduled_queue_run_at_idx),
 -- whatever row level security would add.
-CREATE FUNCTION jobs_internal.seconds_to_next_due(queues text[])
+CREATE OR REPLACE FUNCTION jobs_internal.seconds_to_next_due(queues text[])
 RETURNS double precision
 LANGUAGE sql
 STABLE

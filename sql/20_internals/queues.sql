@@ -1,6 +1,6 @@
 -- A job moved to another queue creates it, as a submission does.
 -- SECURITY DEFINER: callers may move jobs but not create queues directly.
-CREATE FUNCTION jobs_internal.tg_job__create_queue()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__create_queue()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -12,7 +12,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _110_create_queue
+CREATE OR REPLACE TRIGGER _110_create_queue
 BEFORE UPDATE OF queue ON jobs.job
 FOR EACH ROW
 WHEN (old.queue IS DISTINCT FROM new.queue)
@@ -20,7 +20,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__create_queue();
 
 -- A queue that still has jobs cannot be deleted: its jobs need its retry
 -- settings. Depends on: migrations.
-CREATE FUNCTION jobs_internal.tg_queue__guard_delete()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_queue__guard_delete()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -39,7 +39,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_guard_delete
+CREATE OR REPLACE TRIGGER _100_guard_delete
 BEFORE DELETE ON jobs.queue
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_queue__guard_delete();

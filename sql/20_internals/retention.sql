@@ -8,7 +8,7 @@
 -- Depends on: migrations, lineage.sql.
 
 -- SECURITY DEFINER: a job's newer runs may be another caller's.
-CREATE FUNCTION jobs_internal.retention_keeps(
+CREATE OR REPLACE FUNCTION jobs_internal.retention_keeps(
     job_id bigint,
     name text,
     owner text,

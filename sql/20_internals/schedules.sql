@@ -8,7 +8,7 @@
 
 -- A fire time that maintenance reaches later than this was missed (the
 -- database, or whatever runs maintenance, was down): see fire_due_schedules.
-CREATE FUNCTION jobs_internal.schedule_grace()
+CREATE OR REPLACE FUNCTION jobs_internal.schedule_grace()
 RETURNS interval
 LANGUAGE sql
 IMMUTABLE
@@ -23,7 +23,7 @@ COMMENT ON FUNCTION jobs_internal.schedule_grace() IS
 -- and its next fire time, from now (or its last fire time) when it is new,
 -- enabled again, or given another expression or time zone; none while
 -- disabled.
-CREATE FUNCTION jobs_internal.tg_schedule__check()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_schedule__check()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -44,7 +44,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_check
+CREATE OR REPLACE TRIGGER _100_check
 BEFORE INSERT OR UPDATE ON jobs.schedule
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_schedule__check();
@@ -54,7 +54,7 @@ EXECUTE FUNCTION jobs_internal.tg_schedule__check();
 -- belongs to the schedule's owner and is due at its fire time.
 -- SECURITY DEFINER: maintenance may be run by a worker, whose token could
 -- not submit jobs on someone's behalf.
-CREATE FUNCTION jobs_internal.fire_schedule(schedule_name text, fire_at timestamptz)
+CREATE OR REPLACE FUNCTION jobs_internal.fire_schedule(schedule_name text, fire_at timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -92,7 +92,7 @@ COMMENT ON FUNCTION jobs_internal.fire_schedule(text, timestamptz) IS
 
 -- A job a schedule fires names it; its owner is the schedule's, whoever
 -- runs maintenance (the owner trigger lets it through).
-CREATE FUNCTION jobs_internal.is_schedule_owner(schedule_name text, owner text)
+CREATE OR REPLACE FUNCTION jobs_internal.is_schedule_owner(schedule_name text, owner text)
 RETURNS boolean
 LANGUAGE sql
 STABLE
@@ -112,7 +112,7 @@ END;
 -- schedule whose job cannot be enqueued keeps the error in last_error and
 -- the others go on. Answers how many jobs were enqueued and how many
 -- missed stretches were skipped.
-CREATE FUNCTION jobs_internal.fire_due_schedules(OUT fired integer, OUT skipped integer)
+CREATE OR REPLACE FUNCTION jobs_internal.fire_due_schedules(OUT fired integer, OUT skipped integer)
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''

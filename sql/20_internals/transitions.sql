@@ -2,7 +2,7 @@
 -- changes are legal and stamps started_at, ended_at and attempts. It fires
 -- for PATCH, RPC and plain SQL alike. Depends on: helpers.sql.
 
-CREATE FUNCTION jobs_internal.tg_job__guard_transition()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__guard_transition()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -61,7 +61,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_guard_transition
+CREATE OR REPLACE TRIGGER _100_guard_transition
 BEFORE UPDATE OF status, run_at ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -74,7 +74,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__guard_transition();
 -- the job named by after_job_id) or running (a run recorded by the process
 -- doing it, which then names no locks). Fires only for rows that are not a
 -- plain queued submission, so bulk enqueues skip it.
-CREATE FUNCTION jobs_internal.tg_job__initial_status()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__initial_status()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -119,7 +119,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_initial_status
+CREATE OR REPLACE TRIGGER _100_initial_status
 BEFORE INSERT ON jobs.job
 FOR EACH ROW
 WHEN (
@@ -131,7 +131,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__initial_status();
 
 -- The priority rule in words a person reads; the check constraint stays as
 -- the last line of defence. Fires only for the rows it refuses.
-CREATE FUNCTION jobs_internal.tg_job__check_priority()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__check_priority()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -142,7 +142,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _090_check_priority
+CREATE OR REPLACE TRIGGER _090_check_priority
 BEFORE INSERT OR UPDATE OF priority ON jobs.job
 FOR EACH ROW
 WHEN (new.priority NOT BETWEEN 1 AND 4)
@@ -151,7 +151,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__check_priority();
 -- The times of a job are real times (not 'infinity' or '-infinity') in words
 -- a person reads; the constraints job_*_is_finite stay as the last line of
 -- defence. Fires only for the rows it refuses.
-CREATE FUNCTION jobs_internal.tg_job__check_times()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__check_times()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -178,7 +178,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _090_check_times
+CREATE OR REPLACE TRIGGER _090_check_times
 BEFORE INSERT OR UPDATE OF run_at, expires_at, created_at, started_at, ended_at, lease_expires_at
 ON jobs.job
 FOR EACH ROW
@@ -194,7 +194,7 @@ EXECUTE FUNCTION jobs_internal.tg_job__check_times();
 
 -- Only finished jobs may be deleted; a queued or running one is cancelled
 -- first. Fires only for the rows it refuses.
-CREATE FUNCTION jobs_internal.tg_job__guard_delete()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__guard_delete()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -207,7 +207,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER _100_guard_delete
+CREATE OR REPLACE TRIGGER _100_guard_delete
 BEFORE DELETE ON jobs.job
 FOR EACH ROW
 WHEN (NOT jobs_internal.is_finished(old.status))

@@ -16,7 +16,7 @@
 -- The single-row api.maintenance is exempt (no trigger on its table).
 -- Depends on: helpers.sql.
 
-CREATE FUNCTION jobs_internal.tg_refuse_unfiltered_write()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_refuse_unfiltered_write()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -51,21 +51,38 @@ COMMENT ON FUNCTION jobs_internal.tg_refuse_unfiltered_write() IS
 
 -- The tables a PATCH or DELETE route writes (the views over them are
 -- security_invoker, or write through INSTEAD OF triggers).
-DO $$
-DECLARE
-    v_table regclass;
-BEGIN
-    FOREACH v_table IN ARRAY ARRAY[
-        'jobs.job', 'jobs.job_lock', 'jobs.queue', 'jobs.job_file', 'jobs.schedule',
-        'jobs.worker_login'
-    ]::regclass[] LOOP
-        EXECUTE format(
-            'CREATE TRIGGER _010_refuse_unfiltered_write'
-            ' BEFORE UPDATE OR DELETE ON %s FOR EACH STATEMENT'
-            ' WHEN (current_setting(''request.method'', TRUE) IN (''PATCH'', ''DELETE''))'
-            ' EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write()',
-            v_table
-        );
-    END LOOP;
-END
-$$;
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.job
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.job_lock
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.queue
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.job_file
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.schedule
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();
+
+CREATE OR REPLACE TRIGGER _010_refuse_unfiltered_write
+BEFORE UPDATE OR DELETE ON jobs.worker_login
+FOR EACH STATEMENT
+WHEN (current_setting('request.method', TRUE) IN ('PATCH', 'DELETE'))
+EXECUTE FUNCTION jobs_internal.tg_refuse_unfiltered_write();

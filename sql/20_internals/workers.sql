@@ -3,7 +3,7 @@
 -- workers. SECURITY DEFINER: callers may not edit the worker list.
 -- Depends on: migrations.
 -- Active: seen within the default lease and not stopped.
-CREATE FUNCTION jobs_internal.worker_is_active(
+CREATE OR REPLACE FUNCTION jobs_internal.worker_is_active(
     last_seen timestamptz, stopped_at timestamptz
 )
 RETURNS boolean
@@ -13,7 +13,7 @@ BEGIN ATOMIC
     SELECT stopped_at IS NULL AND last_seen > now() - interval '5 minutes';
 END;
 
-CREATE FUNCTION jobs_internal.see_worker(worker text, queues text[])
+CREATE OR REPLACE FUNCTION jobs_internal.see_worker(worker text, queues text[])
 RETURNS void
 LANGUAGE sql
 SECURITY DEFINER

@@ -4,7 +4,7 @@
 -- source, destination). Each run is a job of type etl, so it shows in
 -- /jobs, the stats and the analyst views too. Depends on: 20_internals.
 
-CREATE VIEW api.etl_jobs WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.etl_jobs WITH (security_invoker = TRUE) AS
 SELECT
     j.id,
     j.name,
@@ -37,7 +37,7 @@ COMMENT ON COLUMN api.etl_jobs.destination IS 'Destination database of the run.'
 -- counters) through this view only, never in the table. The rows it
 -- changes are those the caller's scan of the view found (row level
 -- security applied there); a new run is the caller's (current_actor).
-CREATE FUNCTION jobs_internal.tg_etl_jobs__write()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_etl_jobs__write()
 RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -101,7 +101,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER write_etl_job
+CREATE OR REPLACE TRIGGER write_etl_job
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.etl_jobs
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_etl_jobs__write();

@@ -1,7 +1,7 @@
 -- api.job_events: the audit log of every status transition.
 -- Depends on: migrations.
 
-CREATE VIEW api.job_events WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.job_events WITH (security_invoker = TRUE) AS
 SELECT
     e.id,
     e.job_id,

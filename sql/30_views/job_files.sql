@@ -1,6 +1,6 @@
 -- api.job_files: files and logs attached to jobs. Depends on: migrations.
 
-CREATE VIEW api.job_files WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.job_files WITH (security_invoker = TRUE) AS
 SELECT
     f.id,
     f.job_id,

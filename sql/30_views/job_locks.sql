@@ -1,6 +1,6 @@
 -- api.job_locks: named locks held now. Depends on: migrations.
 
-CREATE VIEW api.job_locks WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.job_locks WITH (security_invoker = TRUE) AS
 SELECT
     h.name,
     h.job_id,

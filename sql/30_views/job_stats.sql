@@ -1,7 +1,7 @@
 -- api.job_stats: one row of totals, from the counts ledger and the
 -- workers, never from scanning jobs. Depends on: 20_internals.
 
-CREATE VIEW api.job_stats WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.job_stats WITH (security_invoker = TRUE) AS
 WITH totals AS (
     SELECT
         coalesce(sum(n.jobs), 0)::bigint AS total_jobs,

@@ -4,7 +4,7 @@
 -- names one gets a 400 instead of an error from the view.
 -- Depends on: migrations, 20_internals.
 
-CREATE VIEW api.jobs WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.jobs WITH (security_invoker = TRUE) AS
 SELECT
     j.id,
     j.queue,

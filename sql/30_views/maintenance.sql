@@ -2,7 +2,7 @@
 -- did; admins set how long the run history is kept. Depends on:
 -- 20_internals/maintenance.sql.
 
-CREATE VIEW api.maintenance WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.maintenance WITH (security_invoker = TRUE) AS
 SELECT
     m.started_at AS last_started_at,
     m.finished_at AS last_finished_at,

@@ -2,7 +2,7 @@
 -- Counts come from the jobs.queue_count ledger, never from scanning jobs.
 -- Depends on: migrations, 20_internals/counts.sql.
 
-CREATE VIEW api.queues WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.queues WITH (security_invoker = TRUE) AS
 WITH counted AS (
     SELECT
         n.queue,
@@ -59,7 +59,7 @@ SELECT jobs_internal.copy_defaults('api.queues', 'jobs.queue');
 
 -- The view joins the counts, so writes go through these triggers. Queues
 -- are few and rarely written: a row trigger costs nothing here.
-CREATE FUNCTION jobs_internal.tg_queues__write()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_queues__write()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -100,7 +100,7 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER write_queue
+CREATE OR REPLACE TRIGGER write_queue
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.queues
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_queues__write();

@@ -2,7 +2,7 @@
 -- of its cron expression (20_internals/schedules.sql). Admins only.
 -- Depends on: migrations, 20_internals/schedules.sql.
 
-CREATE VIEW api.schedules WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.schedules WITH (security_invoker = TRUE) AS
 SELECT
     s.name,
     s.cron,

@@ -1,7 +1,7 @@
 -- api.worker_logins: the queues each direct database login of a worker may
 -- claim from (admins only). Depends on: migrations.
 
-CREATE VIEW api.worker_logins WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.worker_logins WITH (security_invoker = TRUE) AS
 SELECT
     w.role_name,
     w.queues,

@@ -1,7 +1,7 @@
 -- api.workers: registered workers and when each was last seen.
 -- Depends on: migrations.
 
-CREATE VIEW api.workers WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.workers WITH (security_invoker = TRUE) AS
 SELECT
     w.name,
     w.queues,

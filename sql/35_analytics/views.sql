@@ -4,7 +4,7 @@
 -- from duration buckets and are within about 19% of the exact value.
 -- Depends on: 20_internals, 30_views/jobs.sql.
 
-CREATE VIEW api.daily_job_stats WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.daily_job_stats WITH (security_invoker = TRUE) AS
 -- The ledger is folded once; both summaries below read that one result.
 WITH history AS MATERIALIZED (
     SELECT
@@ -97,7 +97,7 @@ COMMENT ON COLUMN api.daily_job_stats.p50_duration IS 'Median duration of comple
 COMMENT ON COLUMN api.daily_job_stats.p95_duration IS '95th percentile duration of completed jobs, seconds (from buckets).';
 COMMENT ON COLUMN api.daily_job_stats.mean_queue_time IS 'Mean seconds between run_at and start, of jobs that started.';
 
-CREATE VIEW api.duration_percentiles WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.duration_percentiles WITH (security_invoker = TRUE) AS
 WITH buckets AS (
     SELECT
         h.queue,
@@ -133,7 +133,7 @@ COMMENT ON COLUMN api.duration_percentiles.p50 IS 'Median duration, seconds.';
 COMMENT ON COLUMN api.duration_percentiles.p95 IS '95th percentile duration, seconds.';
 COMMENT ON COLUMN api.duration_percentiles.p99 IS '99th percentile duration, seconds.';
 
-CREATE VIEW api.latest_runs WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.latest_runs WITH (security_invoker = TRUE) AS
 SELECT
     j.name,
     j.id AS job_id,
@@ -163,7 +163,7 @@ COMMENT ON COLUMN api.latest_runs.started_at IS 'When it started.';
 COMMENT ON COLUMN api.latest_runs.ended_at IS 'When it ended.';
 COMMENT ON COLUMN api.latest_runs.age IS 'Seconds since it started (or was submitted).';
 
-CREATE VIEW api.long_running_jobs WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.long_running_jobs WITH (security_invoker = TRUE) AS
 SELECT
     j.id,
     j.queue,
@@ -192,7 +192,7 @@ COMMENT ON COLUMN api.long_running_jobs.running_for IS 'Seconds so far.';
 COMMENT ON COLUMN api.long_running_jobs.usual_p95 IS 'p95 duration of past completed runs, seconds.';
 COMMENT ON COLUMN api.long_running_jobs.past_runs IS 'Completed runs that p95 is taken from.';
 
-CREATE VIEW api.queue_depth WITH (security_invoker = TRUE) AS
+CREATE OR REPLACE VIEW api.queue_depth WITH (security_invoker = TRUE) AS
 SELECT
     q.name AS queue,
     q.paused,

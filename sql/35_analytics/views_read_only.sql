@@ -6,7 +6,7 @@
 -- mistake: it refuses with 405.
 -- Depends on: views.sql, 30_views/job_stats.sql.
 
-CREATE FUNCTION jobs_internal.tg_read_only_view()
+CREATE OR REPLACE FUNCTION jobs_internal.tg_read_only_view()
 RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -15,26 +15,26 @@ BEGIN
 END;
 $$;
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.job_stats
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.daily_job_stats
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.duration_percentiles
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.latest_runs
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.long_running_jobs
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
-CREATE TRIGGER read_only
+CREATE OR REPLACE TRIGGER read_only
 INSTEAD OF INSERT OR UPDATE OR DELETE ON api.queue_depth
 FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();

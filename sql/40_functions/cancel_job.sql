@@ -3,7 +3,7 @@
 
 -- SECURITY DEFINER, after the caller's scope is checked: a user changes
 -- the status of its jobs through this function only, never in the table.
-CREATE FUNCTION api.cancel_job(job_id bigint)
+CREATE OR REPLACE FUNCTION api.cancel_job(job_id bigint)
 RETURNS api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER

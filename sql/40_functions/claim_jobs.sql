@@ -4,7 +4,7 @@
 -- keeps to the caller's queues itself (claimable_queues here).
 -- Depends on: api.jobs, 20_internals.
 
-CREATE FUNCTION api.claim_jobs(
+CREATE OR REPLACE FUNCTION api.claim_jobs(
     queues text[] DEFAULT NULL,
     worker text DEFAULT NULL,
     max_jobs integer DEFAULT 1,

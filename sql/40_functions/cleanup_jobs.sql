@@ -1,7 +1,7 @@
 -- cleanup_jobs: delete finished jobs older than a number of hours.
 -- Depends on: 20_internals.
 
-CREATE FUNCTION api.cleanup_jobs(max_age_hours integer DEFAULT 24)
+CREATE OR REPLACE FUNCTION api.cleanup_jobs(max_age_hours integer DEFAULT 24)
 RETURNS jsonb
 LANGUAGE plpgsql
 AS $$

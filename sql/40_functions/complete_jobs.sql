@@ -3,7 +3,7 @@
 
 -- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
 -- here.
-CREATE FUNCTION api.complete_jobs(results jsonb, worker text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.complete_jobs(results jsonb, worker text DEFAULT NULL)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -60,7 +60,7 @@ $$Complete many jobs at once
 
 results is a JSON array of objects {job_id, result, num_success, num_error, num_ignore, message}; omitted fields keep their value. Jobs that are not running (or are held by another worker) are skipped; the answer lists the jobs that were completed (or cancelled, when a cancel was asked).$$;
 
-CREATE FUNCTION api.complete_job(
+CREATE OR REPLACE FUNCTION api.complete_job(
     job_id bigint,
     worker text DEFAULT NULL,
     result jsonb DEFAULT NULL,

@@ -1,7 +1,7 @@
 -- events: embed a job's history in GET /jobs (a computed relationship).
 -- Depends on: api.jobs, api.job_events.
 
-CREATE FUNCTION api.events(api.jobs)
+CREATE OR REPLACE FUNCTION api.events(api.jobs)
 RETURNS SETOF api.job_events
 LANGUAGE sql
 STABLE

@@ -3,7 +3,7 @@
 
 -- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
 -- here.
-CREATE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -68,7 +68,7 @@ $$Fail many attempts at once
 
 failures is a JSON array of objects {job_id, error, stacktrace, retry}. Each job goes back to scheduled with exponential backoff while attempts remain (max_attempts of the job, else of its queue) and retry is not false, else to failed; every attempt's error is kept in errors. Jobs that are not running (or are held by another worker) are skipped.$$;
 
-CREATE FUNCTION api.fail_job(
+CREATE OR REPLACE FUNCTION api.fail_job(
     job_id bigint,
     worker text DEFAULT NULL,
     error text DEFAULT NULL,

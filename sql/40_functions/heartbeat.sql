@@ -11,7 +11,7 @@ CREATE TYPE api.heartbeat_reply AS (
 COMMENT ON TYPE api.heartbeat_reply IS
 'Answer to heartbeat: cancel_requested true means stop the work now.';
 
-CREATE FUNCTION api.heartbeat(
+CREATE OR REPLACE FUNCTION api.heartbeat(
     job_id bigint,
     worker text DEFAULT NULL,
     progress integer DEFAULT NULL,

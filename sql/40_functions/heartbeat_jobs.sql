@@ -5,7 +5,7 @@
 -- here.
 -- Depends on: heartbeat.sql (api.heartbeat_reply), 20_internals.
 
-CREATE FUNCTION api.heartbeat_jobs(
+CREATE OR REPLACE FUNCTION api.heartbeat_jobs(
     beats jsonb,
     worker text DEFAULT NULL,
     lease_seconds integer DEFAULT 300

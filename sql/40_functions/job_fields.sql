@@ -2,7 +2,7 @@
 -- and in SQL j.duration. Derived on read, never stored.
 -- Depends on: api.jobs.
 
-CREATE FUNCTION api.queue_time(api.jobs)
+CREATE OR REPLACE FUNCTION api.queue_time(api.jobs)
 RETURNS numeric
 LANGUAGE sql
 STABLE
@@ -15,7 +15,7 @@ END;
 COMMENT ON FUNCTION api.queue_time(api.jobs) IS
 'Seconds the job waited between run_at and its start (so far, if it has not started).';
 
-CREATE FUNCTION api.duration(api.jobs)
+CREATE OR REPLACE FUNCTION api.duration(api.jobs)
 RETURNS numeric
 LANGUAGE sql
 STABLE
@@ -28,7 +28,7 @@ END;
 COMMENT ON FUNCTION api.duration(api.jobs) IS
 'Seconds from start to end (so far, if running); null before the first start.';
 
-CREATE FUNCTION api.estimated_remaining(api.jobs)
+CREATE OR REPLACE FUNCTION api.estimated_remaining(api.jobs)
 RETURNS numeric
 LANGUAGE sql
 STABLE
@@ -47,7 +47,7 @@ END;
 COMMENT ON FUNCTION api.estimated_remaining(api.jobs) IS
 'Seconds left for a running job, from its progress rate so far; 0 when completed, null when unknown.';
 
-CREATE FUNCTION api.retriable(api.jobs)
+CREATE OR REPLACE FUNCTION api.retriable(api.jobs)
 RETURNS boolean
 LANGUAGE sql
 IMMUTABLE
@@ -59,7 +59,7 @@ COMMENT ON FUNCTION api.retriable(api.jobs) IS
 'True when the job failed, or completed with errors: retry_job may retry it.';
 
 -- Lineage totals: the original and all its retries count as one result.
-CREATE FUNCTION api.totals(api.jobs)
+CREATE OR REPLACE FUNCTION api.totals(api.jobs)
 RETURNS jsonb
 LANGUAGE sql
 STABLE
@@ -86,7 +86,7 @@ COMMENT ON FUNCTION api.totals(api.jobs) IS
 'Results of the original job and all its retries as one: num_success and num_ignore summed, num_error counting only errors no completed retry has redone since, and the number of jobs in the chain (select=*,totals).';
 
 -- GET /jobs?select=*,retries(*) embeds the retries of an original job.
-CREATE FUNCTION api.retries(api.jobs)
+CREATE OR REPLACE FUNCTION api.retries(api.jobs)
 RETURNS SETOF api.jobs
 LANGUAGE sql
 STABLE
@@ -103,7 +103,7 @@ COMMENT ON FUNCTION api.retries(api.jobs) IS
 'Every retry in the chain of an original job, oldest first (embed with select=*,retries(*)).';
 
 -- GET /jobs?select=*,files(*) embeds a job's files and logs.
-CREATE FUNCTION api.files(api.jobs)
+CREATE OR REPLACE FUNCTION api.files(api.jobs)
 RETURNS SETOF api.job_files
 LANGUAGE sql
 STABLE

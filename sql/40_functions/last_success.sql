@@ -1,6 +1,6 @@
 -- last_success: the watermark of incremental loads. Depends on: migrations.
 
-CREATE FUNCTION api.last_success(name text)
+CREATE OR REPLACE FUNCTION api.last_success(name text)
 RETURNS timestamptz
 LANGUAGE sql
 STABLE

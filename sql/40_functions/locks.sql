@@ -4,7 +4,7 @@
 -- says who holds a lock only to a caller who may see it (lock_is_visible).
 -- Depends on: api.job_locks, 20_internals.
 
-CREATE FUNCTION api.acquire_lock(name text, job_id bigint DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.acquire_lock(name text, job_id bigint DEFAULT NULL)
 RETURNS api.job_locks
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -51,7 +51,7 @@ $$Take a named lock
 
 Takes the lock for job_id, a running job that holds it until it stops (404 for an unknown job, 409 when it is not running), or for the caller when job_id is null, until release_lock. 409 when someone else holds it; the details say who and since when if the caller may see that holder. While it is held, claim_jobs hands out no job that names it in its locks.$$;
 
-CREATE FUNCTION api.release_lock(name text)
+CREATE OR REPLACE FUNCTION api.release_lock(name text)
 RETURNS api.job_locks
 LANGUAGE plpgsql
 SECURITY DEFINER

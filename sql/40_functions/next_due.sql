@@ -1,5 +1,5 @@
 -- next_due: when a worker's timer should wake it. Depends on: 20_internals.
-CREATE FUNCTION api.next_due(queues text[] DEFAULT NULL)
+CREATE OR REPLACE FUNCTION api.next_due(queues text[] DEFAULT NULL)
 RETURNS double precision
 LANGUAGE plpgsql
 STABLE

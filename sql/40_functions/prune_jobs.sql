@@ -2,7 +2,7 @@
 -- expiry, in bounded batches, never deleting what retention.sql keeps.
 -- Maintenance calls it. Depends on: 20_internals.
 
-CREATE FUNCTION api.prune_jobs(batch_size integer DEFAULT 10000)
+CREATE OR REPLACE FUNCTION api.prune_jobs(batch_size integer DEFAULT 10000)
 RETURNS TABLE (queue text, reason text, deleted bigint)
 LANGUAGE plpgsql
 AS $$

@@ -1,7 +1,7 @@
 -- queue_jobs: one queue's counts and a page of its jobs in one answer.
 -- Depends on: api.queues, api.jobs.
 
-CREATE FUNCTION api.queue_jobs(
+CREATE OR REPLACE FUNCTION api.queue_jobs(
     queue text,
     status text DEFAULT 'failed',
     page integer DEFAULT 1,

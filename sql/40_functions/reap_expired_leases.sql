@@ -3,7 +3,7 @@
 -- own queues, an admin every job.
 -- Depends on: api.jobs, 20_internals/leases.sql.
 
-CREATE FUNCTION api.reap_expired_leases()
+CREATE OR REPLACE FUNCTION api.reap_expired_leases()
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER

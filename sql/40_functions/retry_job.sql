@@ -3,7 +3,7 @@
 
 -- SECURITY DEFINER, after the caller's scope is checked: a user sets the
 -- lineage of a job (retry_of, root_job_id) through this function only.
-CREATE FUNCTION api.retry_job(job_id bigint)
+CREATE OR REPLACE FUNCTION api.retry_job(job_id bigint)
 RETURNS api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -44,7 +44,7 @@ $$Retry a job
 
 Submits a new job of type retry with the same queue, name, payload and meta, linked by retry_of to this job and by root_job_id to the original; this job is left as it is. Only a failed job, or a completed one with errors, can be retried (409 otherwise). Retrying a retry is the same call. The results of retries count toward the original (the totals field).$$;
 
-CREATE FUNCTION api.retry_failed_retries(job_id bigint)
+CREATE OR REPLACE FUNCTION api.retry_failed_retries(job_id bigint)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 AS $$

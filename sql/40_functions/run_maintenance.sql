@@ -9,7 +9,7 @@
 -- calls it, and answers only counts.
 -- Depends on: 20_internals, api.prune_jobs.
 
-CREATE FUNCTION api.run_maintenance(
+CREATE OR REPLACE FUNCTION api.run_maintenance(
     min_interval_seconds integer DEFAULT 0,
     unless_pg_cron boolean DEFAULT FALSE
 )

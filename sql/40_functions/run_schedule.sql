@@ -1,7 +1,7 @@
 -- run_schedule: run a recurring schedule now, besides its fire times.
 -- Depends on: api.jobs, 20_internals/schedules.sql.
 
-CREATE FUNCTION api.run_schedule(name text)
+CREATE OR REPLACE FUNCTION api.run_schedule(name text)
 RETURNS api.jobs
 LANGUAGE plpgsql
 AS $$

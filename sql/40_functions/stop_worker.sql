@@ -2,7 +2,7 @@
 -- edit the worker list (20_internals/workers.sql).
 -- Depends on: api.workers.
 
-CREATE FUNCTION api.stop_worker(worker text)
+CREATE OR REPLACE FUNCTION api.stop_worker(worker text)
 RETURNS api.workers
 LANGUAGE plpgsql
 SECURITY DEFINER

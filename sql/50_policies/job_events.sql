@@ -2,11 +2,6 @@
 -- sub-select on jobs.job applies that table's policies for the caller.
 -- Depends on: 50_policies/jobs.sql.
 
-ALTER TABLE jobs.job_event ENABLE ROW LEVEL SECURITY;
-
-DROP POLICY IF EXISTS job_event_admin ON jobs.job_event;
-DROP POLICY IF EXISTS job_event_of_visible_job ON jobs.job_event;
-
 -- Admins: every event.
 CREATE POLICY job_event_admin ON jobs.job_event
 TO jobs_admin

@@ -2,11 +2,6 @@
 -- job. The sub-select on jobs.job applies that table's policies.
 -- Depends on: 50_policies/jobs.sql.
 
-ALTER TABLE jobs.job_file ENABLE ROW LEVEL SECURITY;
-
-DROP POLICY IF EXISTS job_file_admin ON jobs.job_file;
-DROP POLICY IF EXISTS job_file_of_visible_job ON jobs.job_file;
-
 -- Admins: every file.
 CREATE POLICY job_file_admin ON jobs.job_file
 TO jobs_admin

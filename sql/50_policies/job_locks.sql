@@ -5,11 +5,6 @@
 -- whom (jobs_internal.lock_is_taken).
 -- Depends on: 50_policies/jobs.sql.
 
-ALTER TABLE jobs.job_lock ENABLE ROW LEVEL SECURITY;
-
-DROP POLICY IF EXISTS job_lock_admin ON jobs.job_lock;
-DROP POLICY IF EXISTS job_lock_own_or_visible_job ON jobs.job_lock;
-
 -- Admins: every lock, and may clear any.
 CREATE POLICY job_lock_admin ON jobs.job_lock
 TO jobs_admin

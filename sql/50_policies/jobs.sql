@@ -6,12 +6,6 @@
 -- planner can use job_owner_idx.
 -- Depends on: 20_internals/callers.sql.
 
-ALTER TABLE jobs.job ENABLE ROW LEVEL SECURITY;
-
-DROP POLICY IF EXISTS job_admin ON jobs.job;
-DROP POLICY IF EXISTS job_owner ON jobs.job;
-DROP POLICY IF EXISTS job_worker ON jobs.job;
-
 -- Admins: every job.
 CREATE POLICY job_admin ON jobs.job
 TO jobs_admin
