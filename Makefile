@@ -41,6 +41,7 @@ down: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint sql migrations
+	$(BIN)/ruff check python_client tests bench
 	$(BIN)/mypy
 
 pytest: check-tools pg-cron $(STAMP)

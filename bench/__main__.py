@@ -20,8 +20,7 @@ from .enqueue import measure_enqueue
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
 from .profile import functions_table, probes_table, profile_sql, split_table
 from .prune import measure_prune
-from .report import (Figure, ceilings_table, figures_table, prune_table, reference_table,
-                     scale_table, section)
+from .report import Figure, ceilings_table, figures_table, prune_table, reference_table, scale_table, section
 from .scale import SIZES, build_large, measure_scale
 from .settings import CLIENTS
 from .stack import BenchStack, running_stack

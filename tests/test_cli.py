@@ -20,8 +20,8 @@ from jobsapi import Client, cli
 from jobsapi.cluster import free_port
 from jobsapi.models import Job
 from jobsapi.tokens import make_token
-from worker_harness import Processes, Workers
 from worker_handlers import TIMEOUT, double, refuse
+from worker_harness import Processes, Workers
 
 QUEUE = "q"
 

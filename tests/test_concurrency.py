@@ -90,7 +90,8 @@ def test_cancel_and_complete_racing_end_in_one_legal_state(db, connect):
         c1, c2 = connect(), connect()
         results: dict[str, object] = {}
 
-        def run(name: str, conn: psycopg.Connection, fn: str, **kw: object) -> None:
+        def run(name: str, conn: psycopg.Connection, fn: str, results: dict[str, object] = results,
+                **kw: object) -> None:
             try:
                 results[name] = call(conn, fn, **kw)[0]["status"]
             except psycopg.Error as exc:

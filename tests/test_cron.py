@@ -3,6 +3,7 @@ the next fire time, checked against a minute-by-minute reference in Python."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -466,7 +467,7 @@ FIXED = ["* * * * *", "30 2 * * *", "30 1 * * *", "*/20 0-3 * * *", "59 23 * * *
 def offset_changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
     """The instants in (start, end] at which the zone's UTC offset changes."""
     minutes = [start + timedelta(minutes=n) for n in range(int((end - start) / timedelta(minutes=1)))]
-    return [b for a, b in zip(minutes, minutes[1:])
+    return [b for a, b in itertools.pairwise(minutes)
             if a.astimezone(zone).utcoffset() != b.astimezone(zone).utcoffset()]
 
 
@@ -503,7 +504,7 @@ def test_cron_next_agrees_with_a_minute_by_minute_reference(db, zone, first):
             FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS a (after, n)
             ORDER BY a.n
         """, (expr, zone, [after for after, _ in cases])).fetchall()
-        wrong = [(after, want, have) for (after, want), (have,) in zip(cases, got) if want != have]
+        wrong = [(after, want, have) for (after, want), (have,) in zip(cases, got, strict=True) if want != have]
         assert wrong == [], f"{expr} in {zone}"
         checked += len(cases)
     assert checked > 1000

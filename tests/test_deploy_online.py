@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+
 from conftest import Api
 from jobsapi.paths import SQL_DIR
 from jobsapi.sql_deploy import apply_sql

@@ -567,7 +567,7 @@ class Tables:
     def digest(self) -> dict[str, str]:
         row = self.conn.execute(self.digest_sql).fetchone()
         assert row is not None
-        return dict(zip(self.names, row))
+        return dict(zip(self.names, row, strict=True))
 
     def save(self) -> dict[str, str]:
         """Copy every table (temporary tables of this session) and the sequences."""
@@ -586,7 +586,7 @@ class Tables:
             for name in self.names:
                 self.conn.execute(f"INSERT INTO jobs.{name} OVERRIDING SYSTEM VALUE"
                                   f" SELECT * FROM saved_{name}")
-            for seq, (last, called) in zip(self.sequences, self.saved_sequences):
+            for seq, (last, called) in zip(self.sequences, self.saved_sequences, strict=True):
                 self.conn.execute("SELECT setval(%s, %s, %s)", (f"jobs.{seq}", last, called))
 
     def close(self) -> None:

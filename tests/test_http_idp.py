@@ -14,10 +14,10 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from conftest import dsn
 from jobsapi.cluster import free_port
 from jobsapi.paths import STATE_DIR
 from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
-from conftest import dsn
 
 ROLE_CLAIM_KEY = ".app_metadata.jobsapi_role"
 AUDIENCE = "jobsapi"

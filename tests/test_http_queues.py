@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-
 RETURN = {"Prefer": "return=representation"}
 WORKER = {"role": "jobs_worker", "sub": "w1"}
 STATUSES = ("scheduled", "queued", "running", "completed", "failed", "cancelling", "cancelled",

@@ -4,6 +4,7 @@ fire time however many callers race."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 from typing import Any
@@ -103,7 +104,7 @@ def test_fire_times_reached_a_little_late_each_get_their_job(db):
     due_since(db, "3 minutes")
     assert maintain(db)["schedules_fired"] == 4  # 3 minutes ago, 2, 1 and this minute
     times = [j["fire_at"] for j in fired(db)]
-    assert [(b - a).total_seconds() for a, b in zip(times, times[1:])] == [60, 60, 60]
+    assert [(b - a).total_seconds() for a, b in itertools.pairwise(times)] == [60, 60, 60]
 
 
 def test_missed_fire_times_run_once(db):

@@ -20,7 +20,7 @@ from .errors import (
     Undecodable,
 )
 from .etl import EtlRun
-from .models import Event, EtlRunRow, Job, Lock, Queue, QueuePage, Stats, WorkerInfo
+from .models import EtlRunRow, Event, Job, Lock, Queue, QueuePage, Stats, WorkerInfo
 from .worker import JobCancelled, JobRun, PermanentFailure, Worker
 
 __version__ = "0.1.0"

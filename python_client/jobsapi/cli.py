@@ -25,7 +25,9 @@ def cmd_up(args: argparse.Namespace) -> int:
     url = stack.up()
     token = make_token(jwt_secret(), "jobs_admin", "admin", ttl_seconds=args.ttl)
     print(f"jobsapi is up at {url}")
-    print(f"database: {stack.database_url() if stack.external_database else 'private cluster in ' + str(stack.state_dir / 'pgdata')}")
+    where = (stack.database_url() if stack.external_database
+             else f"private cluster in {stack.state_dir / 'pgdata'}")
+    print(f"database: {where}")
     for note in stack.notes:
         print(note)
     print("admin token (for the jobsapi command and the Python client):")

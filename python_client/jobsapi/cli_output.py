@@ -108,9 +108,9 @@ def print_table(rows: Iterable[Row | dict[str, Any]], columns: Sequence[str],
     # The last column takes what is left of the line.
     last = max(10, room - sum(w + 2 for w in widths[:-1]))
     widths[-1] = min(widths[-1], last)
-    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip(), file=out)
+    print("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip(), file=out)
     for r in table:
-        print("  ".join(_cut(v, w).ljust(w) for v, w in zip(r, widths)).rstrip(), file=out)
+        print("  ".join(_cut(v, w).ljust(w) for v, w in zip(r, widths, strict=True)).rstrip(), file=out)
 
 
 def print_record(row: Row | dict[str, Any], out: TextIO | None = None,

@@ -28,8 +28,8 @@ from postgrest import APIError, SyncPostgrestClient
 from .errors import JobsApiError, JobTimeout, NotFound, Unavailable, Undecodable, make_error
 from .models import (
     Cleanup,
-    Event,
     EtlRunRow,
+    Event,
     Heartbeat,
     Job,
     Lock,

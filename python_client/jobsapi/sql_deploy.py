@@ -384,13 +384,14 @@ def apply_sql(database_url: str, sql_dir: Path = SQL_DIR,
     maintenance here)."""
     files = sql_files(sql_dir)
     deadline = time.monotonic() + retry_for
+    notes: list[str] = []
+
+    def keep(diag: psycopg.errors.Diagnostic) -> None:
+        if (diag.message_primary or "").startswith("maintenance:"):
+            notes.append(diag.message_primary or "")
+
     for attempt in _attempts(deadline):
-        notes: list[str] = []
-
-        def keep(diag: psycopg.errors.Diagnostic) -> None:
-            if (diag.message_primary or "").startswith("maintenance:"):
-                notes.append(diag.message_primary or "")
-
+        notes.clear()  # what a rolled-back attempt said does not count
         try:
             with psycopg.connect(database_url) as conn:
                 conn.add_notice_handler(keep)
