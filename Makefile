@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test lint pytest bench check-tools pg-cron clean
+.PHONY: up down test lint pytest bench check-tools pg-cron plpgsql-check clean
 
 # pg_cron runs maintenance inside PostgreSQL (Debian: postgresql-15-cron);
 # installed here when we are root, else named as a prerequisite.
@@ -27,6 +27,17 @@ pg-cron:
 	    apt-get install -y postgresql-15-cron || { apt-get update && apt-get install -y postgresql-15-cron; }; \
 	  else echo "pg_cron is needed to run maintenance inside PostgreSQL: sudo apt-get install postgresql-15-cron"; exit 1; fi; }
 
+# plpgsql_check reads the PL/pgSQL bodies in the tests (Debian:
+# postgresql-15-plpgsql-check); installed here when we are root.
+PLPGSQL_CHECK := /usr/share/postgresql/15/extension/plpgsql_check.control
+
+plpgsql-check:
+	@test -e $(PLPGSQL_CHECK) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y postgresql-15-plpgsql-check || { apt-get update && apt-get install -y postgresql-15-plpgsql-check; }; \
+	  else echo "plpgsql_check is needed by the tests: sudo apt-get install postgresql-15-plpgsql-check"; exit 1; fi; }
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 venv is needed: apt-get install python3-venv"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
@@ -44,7 +55,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check python_client tests bench
 	$(BIN)/mypy
 
-pytest: check-tools pg-cron $(STAMP)
+pytest: check-tools pg-cron plpgsql-check $(STAMP)
 	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
 test: lint pytest

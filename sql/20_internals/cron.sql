@@ -28,7 +28,7 @@ DECLARE
     v_token text;
     v_bounds integer[];
     v_step integer;
-    v_values integer[] := '{}';
+    v_values integer[] := '{}'::integer[];
 BEGIN
     FOREACH v_item IN ARRAY string_to_array(field, ',') LOOP
         -- {*, a, b, s} of *[/s] or a[-b][/s]
@@ -111,7 +111,7 @@ AS $$
 DECLARE
     v_text text := btrim(expr, E' \t');
     v_fields text[];
-    v_values jsonb[] := '{}';  -- of each field, sorted
+    v_values jsonb[] := '{}'::jsonb[];  -- of each field, sorted
     v_any_day boolean;
     v_any_weekday boolean;
 BEGIN

@@ -233,9 +233,9 @@ IMMUTABLE
 AS $$
 BEGIN
     CASE status
-        WHEN 'in_progress' THEN RETURN 'running';
-        WHEN 'success' THEN RETURN 'completed';
-        WHEN 'error' THEN RETURN 'failed';
+        WHEN 'in_progress' THEN RETURN 'running'::jobs.job_status;
+        WHEN 'success' THEN RETURN 'completed'::jobs.job_status;
+        WHEN 'error' THEN RETURN 'failed'::jobs.job_status;
         ELSE
             RAISE EXCEPTION 'status must be in_progress, success or error, not %',
                 jobs_internal.escape_for_message(status)

@@ -22,7 +22,7 @@ BEGIN
             AND j.lease_expires_at < now()
             AND (queues IS NULL OR j.queue = ANY(queues))
     ) THEN
-        RETURN '{}';
+        RETURN '{}'::bigint[];
     END IF;
     WITH expired AS (
         SELECT

@@ -36,7 +36,7 @@ BEGIN
     IF status = 'paused' OR status IN (
         SELECT unnest(enum_range(NULL::jobs.job_status))::text
     ) THEN
-        v_status := CASE WHEN status = 'paused' THEN 'queued' ELSE status END;
+        v_status := (CASE WHEN status = 'paused' THEN 'queued' ELSE status END)::jobs.job_status;
     ELSE
         RAISE EXCEPTION 'status must be one of %, or paused, not %',
             array_to_string(enum_range(NULL::jobs.job_status), ', '),
