@@ -3875,339 +3875,6 @@ $$;
 
 
 --
--- Name: tg_job__after_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.tg_job__after_delete() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    SET jit TO 'off'
-    AS $$
-BEGIN
-    -- cleanup
-    DELETE FROM jobs.job_event AS e
-    USING old_rows AS o
-    WHERE e.job_id = o.id;
-    DELETE FROM jobs.job_file AS f
-    USING old_rows AS o
-    WHERE f.job_id = o.id;
-    DELETE FROM jobs.job_lock AS h
-    USING old_rows AS o
-    WHERE h.job_id = o.id;
-
-    -- lineage: a retry of a deleted job points to the nearest job of its
-    -- chain that is left (retry_of), and when the root went, the oldest job
-    -- left becomes the root of the others (root_job_id): no retry names a
-    -- job that is gone. (The jobs left are finished: lineage.sql refuses to
-    -- delete a job while a descendant still has to run.)
-    IF EXISTS (
-        SELECT FROM old_rows AS o
-        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.retry_of = o.id)
-    ) OR EXISTS (
-        SELECT FROM old_rows AS o
-        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.root_job_id = o.id)
-    ) THEN
-        WITH RECURSIVE ancestor AS (
-            SELECT o.id, o.retry_of AS target FROM old_rows AS o
-            UNION ALL
-            SELECT a.id, o.retry_of AS target
-            FROM ancestor AS a
-            INNER JOIN old_rows AS o ON a.target = o.id
-        ),
-
-        nearest AS (
-            SELECT a.id, a.target
-            FROM ancestor AS a
-            WHERE
-                a.target IS NULL
-                OR NOT EXISTS (SELECT FROM old_rows AS o WHERE o.id = a.target)
-        ),
-
-        new_root AS (
-            SELECT r.root_job_id AS old_root, min(r.id) AS root
-            FROM old_rows AS o
-            INNER JOIN jobs.job AS r ON o.id = r.root_job_id
-            GROUP BY r.root_job_id
-        ),
-
-        changed AS (
-            SELECT r.id, TRUE AS repoint, n.target, NULL::bigint AS root, FALSE AS reroot
-            FROM nearest AS n
-            INNER JOIN jobs.job AS r ON n.id = r.retry_of
-            UNION ALL
-            SELECT r.id, FALSE AS repoint, NULL AS target, nr.root, TRUE AS reroot
-            FROM new_root AS nr
-            INNER JOIN jobs.job AS r ON nr.old_root = r.root_job_id
-        ),
-
-        merged AS (
-            SELECT
-                c.id,
-                bool_or(c.repoint) AS repoint,
-                max(c.target) AS target,
-                bool_or(c.reroot) AS reroot,
-                max(c.root) AS root
-            FROM changed AS c
-            GROUP BY c.id
-        )
-
-        UPDATE jobs.job AS r
-        SET
-            retry_of = CASE WHEN m.repoint THEN m.target ELSE r.retry_of END,
-            root_job_id = CASE
-                WHEN NOT m.reroot THEN r.root_job_id
-                WHEN m.root = r.id THEN NULL
-                ELSE m.root
-            END
-        FROM merged AS m
-        WHERE r.id = m.id;
-    END IF;
-
-    -- counts
-    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
-    SELECT o.queue, o.owner, o.status, -count(*)
-    FROM old_rows AS o
-    GROUP BY o.queue, o.owner, o.status;
-
-    -- history: the ledger forgets the deleted jobs; a name whose newest job
-    -- went falls back to the one before (rare: retention deletes the oldest
-    -- jobs first).
-    WITH orphaned AS (
-        DELETE FROM jobs.name_latest AS l
-        USING old_rows AS o
-        WHERE l.job_id = o.id
-        RETURNING l.name, l.owner, l.queue
-    )
-
-    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
-    SELECT d.name, d.owner, d.queue, j.job_id
-    FROM (SELECT DISTINCT o.name, o.owner, o.queue FROM orphaned AS o) AS d
-    CROSS JOIN LATERAL (
-        SELECT max(k.id) AS job_id
-        FROM jobs.job AS k
-        WHERE
-            k.name = d.name
-            AND k.owner IS NOT DISTINCT FROM d.owner
-            AND k.queue = d.queue
-    ) AS j
-    WHERE j.job_id IS NOT NULL;
-    RETURN NULL;
-END;
-$$;
-
-
---
--- Name: tg_job__after_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.tg_job__after_insert() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    SET jit TO 'off'
-    AS $$
-DECLARE
-    v_actor text := jobs_internal.current_actor();
-BEGIN
-    -- queues
-    INSERT INTO jobs.queue (name)
-    SELECT DISTINCT n.queue
-    FROM new_rows AS n
-    WHERE NOT EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = n.queue)
-    ON CONFLICT DO NOTHING;
-
-    -- events
-    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
-    SELECT n.id, NULL, n.status, v_actor, n.message
-    FROM new_rows AS n;
-
-    -- counts
-    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
-    SELECT n.queue, n.owner, n.status, count(*)
-    FROM new_rows AS n
-    GROUP BY n.queue, n.owner, n.status;
-
-    -- history
-    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
-    SELECT n.name, n.owner, n.queue, max(n.id)
-    FROM new_rows AS n
-    GROUP BY n.name, n.owner, n.queue;
-
-    -- follow-ups: the job a follow-up waits for shows it as next_job_id.
-    IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
-        UPDATE jobs.job AS p
-        SET next_job_id = n.id
-        FROM new_rows AS n
-        WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
-    END IF;
-
-    -- wake
-    IF jobs_internal.notify_enabled() THEN
-        PERFORM pg_notify('jobs_queued', q.queue)
-        FROM (
-            SELECT DISTINCT n.queue FROM new_rows AS n
-            WHERE n.status = 'queued' OR (n.status = 'scheduled' AND NOT n.waiting)
-        ) AS q;
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
-
---
--- Name: tg_job__after_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.tg_job__after_update() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO ''
-    SET enable_nestloop TO 'off'
-    SET jit TO 'off'
-    AS $$
-DECLARE
-    v_actor text := jobs_internal.current_actor();
-BEGIN
-    -- events
-    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
-    SELECT
-        n.id,
-        o.status,
-        n.status,
-        v_actor,
-        CASE
-            WHEN n.error IS DISTINCT FROM o.error THEN n.error
-            ELSE n.message
-        END
-    FROM old_rows AS o
-    INNER JOIN new_rows AS n ON o.id = n.id
-    WHERE o.status IS DISTINCT FROM n.status;
-
-    -- counts (a heartbeat changes no status and appends nothing)
-    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
-    SELECT c.queue, c.owner, c.status, sum(c.jobs)
-    FROM (
-        SELECT o.queue, o.owner, o.status, -1 AS jobs FROM old_rows AS o
-        UNION ALL
-        SELECT n.queue, n.owner, n.status, 1 AS jobs FROM new_rows AS n
-    ) AS c
-    GROUP BY c.queue, c.owner, c.status
-    HAVING sum(c.jobs) <> 0;
-
-    -- history: a renamed job is the newest of its new name, a job moved to
-    -- another queue the newest of its name there; the jobs that just
-    -- finished.
-    IF EXISTS (
-        SELECT FROM old_rows AS o
-        INNER JOIN new_rows AS n ON o.id = n.id
-        WHERE o.name <> n.name OR o.queue <> n.queue
-    ) THEN
-        INSERT INTO jobs.name_latest (name, owner, queue, job_id)
-        SELECT n.name, n.owner, n.queue, max(n.id)
-        FROM old_rows AS o
-        INNER JOIN new_rows AS n ON o.id = n.id
-        WHERE o.name <> n.name OR o.queue <> n.queue
-        GROUP BY n.name, n.owner, n.queue;
-    END IF;
-    INSERT INTO jobs.job_history (
-        day, queue, owner, name, status, bucket, jobs, duration_sum,
-        queue_time_sum
-    )
-    SELECT
-        (n.ended_at AT TIME ZONE 'UTC')::date,
-        n.queue,
-        n.owner,
-        n.name,
-        n.status,
-        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
-        count(*),
-        sum(extract(EPOCH FROM n.ended_at - n.started_at)),
-        sum(extract(EPOCH FROM n.started_at - n.run_at))
-    FROM old_rows AS o
-    INNER JOIN new_rows AS n ON o.id = n.id
-    WHERE
-        n.status IN ('completed', 'failed', 'cancelled')
-        AND o.status NOT IN ('completed', 'failed', 'cancelled')
-    GROUP BY 1, 2, 3, 4, 5, 6;
-
-    -- locks: released by any way out of running.
-    IF EXISTS (SELECT FROM jobs.job_lock) THEN
-        DELETE FROM jobs.job_lock AS h
-        USING old_rows AS o, new_rows AS n
-        WHERE
-            h.job_id = n.id
-            AND o.id = n.id
-            AND o.status IN ('running', 'cancelling')
-            AND n.status NOT IN ('running', 'cancelling');
-    END IF;
-
-    -- follow-ups: due (queued, or scheduled until their own run_at) when the
-    -- job they wait for completed, cancelled when it failed or was
-    -- cancelled. The UPDATE fires this trigger again for the jobs it
-    -- changes, which cascades down a chain; a statement that finishes no
-    -- job ends it.
-    IF EXISTS (
-        SELECT FROM new_rows AS n
-        WHERE n.status IN ('completed', 'failed', 'cancelled')
-    ) AND EXISTS (
-        -- Ordered by the key of job_waiting_idx so that even without
-        -- statistics the probe reads that small index, not the table.
-        SELECT FROM jobs.job AS w WHERE w.waiting ORDER BY w.after_job_id LIMIT 1
-    ) THEN
-        UPDATE jobs.job AS w
-        SET
-            waiting = FALSE,
-            status = CASE
-                WHEN n.status <> 'completed' THEN 'cancelled'
-                WHEN w.run_at <= now() THEN 'queued'
-                ELSE 'scheduled'
-            END::jobs.job_status,
-            message = CASE
-                WHEN n.status = 'completed' THEN w.message
-                ELSE format('job %s, which this job runs after, %s', n.id, n.status)
-            END
-        FROM new_rows AS n
-        WHERE
-            w.after_job_id = n.id
-            AND w.waiting
-            AND n.status IN ('completed', 'failed', 'cancelled');
-    END IF;
-
-    -- wake: scheduled jobs that came due, rescued and resumed jobs, jobs
-    -- whose predecessor completed (a PATCH of a queued job wakes too, which
-    -- costs a worker one empty claim); jobs that got a new due time (a
-    -- retry after its backoff, a follow-up released to its own run_at, a
-    -- job moved in time), so that a worker sets its timer. A running job
-    -- asked to cancel is named on jobs_cancelling, so that its worker stops
-    -- it at once rather than at its next heartbeat.
-    IF jobs_internal.notify_enabled() THEN
-        -- (Claims, the busiest updates, make nothing due: skip the join.)
-        PERFORM pg_notify('jobs_queued', q.queue)
-        FROM (
-            SELECT DISTINCT n.queue
-            FROM old_rows AS o
-            INNER JOIN new_rows AS n ON o.id = n.id
-            WHERE
-                n.status = 'queued'
-                OR (
-                    n.status = 'scheduled' AND NOT n.waiting
-                    AND (o.status <> 'scheduled' OR o.waiting OR o.run_at <> n.run_at)
-                )
-        ) AS q
-        WHERE EXISTS (
-            SELECT FROM new_rows AS n WHERE n.status IN ('queued', 'scheduled')
-        );
-        IF EXISTS (SELECT FROM new_rows AS n WHERE n.status = 'cancelling') THEN
-            PERFORM pg_notify('jobs_cancelling', n.id::text)
-            FROM old_rows AS o
-            INNER JOIN new_rows AS n ON o.id = n.id
-            WHERE n.status = 'cancelling' AND o.status <> 'cancelling';
-        END IF;
-    END IF;
-    RETURN NULL;
-END;
-$$;
-
-
---
 -- Name: tg_job__check_batch(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -4352,6 +4019,70 @@ $$;
 
 
 --
+-- Name: tg_job__counts_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__counts_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT o.queue, o.owner, o.status, -count(*)
+    FROM old_rows AS o
+    GROUP BY o.queue, o.owner, o.status;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__counts_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__counts_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT n.queue, n.owner, n.status, count(*)
+    FROM new_rows AS n
+    GROUP BY n.queue, n.owner, n.status;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__counts_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__counts_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- (a heartbeat changes no status and appends nothing)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT c.queue, c.owner, c.status, sum(c.jobs)
+    FROM (
+        SELECT o.queue, o.owner, o.status, -1 AS jobs FROM old_rows AS o
+        UNION ALL
+        SELECT n.queue, n.owner, n.status, 1 AS jobs FROM new_rows AS n
+    ) AS c
+    GROUP BY c.queue, c.owner, c.status
+    HAVING sum(c.jobs) <> 0;
+    RETURN NULL;
+END;
+$$;
+
+
+--
 -- Name: tg_job__create_queue(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -4362,6 +4093,162 @@ CREATE FUNCTION jobs_internal.tg_job__create_queue() RETURNS trigger
 BEGIN
     INSERT INTO jobs.queue (name) VALUES (NEW.queue) ON CONFLICT DO NOTHING;
     RETURN NEW;
+END;
+$$;
+
+
+--
+-- Name: tg_job__events_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__events_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    DELETE FROM jobs.job_event AS e
+    USING old_rows AS o
+    WHERE e.job_id = o.id;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__events_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__events_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+DECLARE
+    v_actor text := jobs_internal.current_actor();
+BEGIN
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT n.id, NULL, n.status, v_actor, n.message
+    FROM new_rows AS n;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__events_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__events_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+DECLARE
+    v_actor text := jobs_internal.current_actor();
+BEGIN
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    SELECT
+        n.id,
+        o.status,
+        n.status,
+        v_actor,
+        CASE
+            WHEN n.error IS DISTINCT FROM o.error THEN n.error
+            ELSE n.message
+        END
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE o.status IS DISTINCT FROM n.status;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__files_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__files_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    DELETE FROM jobs.job_file AS f
+    USING old_rows AS o
+    WHERE f.job_id = o.id;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__follow_ups_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__follow_ups_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- the job a follow-up waits for shows it as next_job_id.
+    IF EXISTS (SELECT FROM new_rows AS n WHERE n.after_job_id IS NOT NULL) THEN
+        UPDATE jobs.job AS p
+        SET next_job_id = n.id
+        FROM new_rows AS n
+        WHERE p.id = n.after_job_id AND p.next_job_id IS NULL;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__follow_ups_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__follow_ups_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- due (queued, or scheduled until their own run_at) when the
+    -- job they wait for completed, cancelled when it failed or was
+    -- cancelled. The UPDATE fires this trigger again for the jobs it
+    -- changes, which cascades down a chain; a statement that finishes no
+    -- job ends it.
+    IF EXISTS (
+        SELECT FROM new_rows AS n
+        WHERE n.status IN ('completed', 'failed', 'cancelled')
+    ) AND EXISTS (
+        -- Ordered by the key of job_waiting_idx so that even without
+        -- statistics the probe reads that small index, not the table.
+        SELECT FROM jobs.job AS w WHERE w.waiting ORDER BY w.after_job_id LIMIT 1
+    ) THEN
+        UPDATE jobs.job AS w
+        SET
+            waiting = FALSE,
+            status = CASE
+                WHEN n.status <> 'completed' THEN 'cancelled'
+                WHEN w.run_at <= now() THEN 'queued'
+                ELSE 'scheduled'
+            END::jobs.job_status,
+            message = CASE
+                WHEN n.status = 'completed' THEN w.message
+                ELSE format('job %s, which this job runs after, %s', n.id, n.status)
+            END
+        FROM new_rows AS n
+        WHERE
+            w.after_job_id = n.id
+            AND w.waiting
+            AND n.status IN ('completed', 'failed', 'cancelled');
+    END IF;
+    RETURN NULL;
 END;
 $$;
 
@@ -4469,6 +4356,113 @@ $$;
 
 
 --
+-- Name: tg_job__history_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__history_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- the ledger forgets the deleted jobs; a name whose newest job
+    -- went falls back to the one before (rare: retention deletes the oldest
+    -- jobs first).
+    WITH orphaned AS (
+        DELETE FROM jobs.name_latest AS l
+        USING old_rows AS o
+        WHERE l.job_id = o.id
+        RETURNING l.name, l.owner, l.queue
+    )
+
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT d.name, d.owner, d.queue, j.job_id
+    FROM (SELECT DISTINCT o.name, o.owner, o.queue FROM orphaned AS o) AS d
+    CROSS JOIN LATERAL (
+        SELECT max(k.id) AS job_id
+        FROM jobs.job AS k
+        WHERE
+            k.name = d.name
+            AND k.owner IS NOT DISTINCT FROM d.owner
+            AND k.queue = d.queue
+    ) AS j
+    WHERE j.job_id IS NOT NULL;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__history_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__history_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT n.name, n.owner, n.queue, max(n.id)
+    FROM new_rows AS n
+    GROUP BY n.name, n.owner, n.queue;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__history_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__history_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- a renamed job is the newest of its new name, a job moved to
+    -- another queue the newest of its name there; the jobs that just
+    -- finished.
+    IF EXISTS (
+        SELECT FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name OR o.queue <> n.queue
+    ) THEN
+        INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+        SELECT n.name, n.owner, n.queue, max(n.id)
+        FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name OR o.queue <> n.queue
+        GROUP BY n.name, n.owner, n.queue;
+    END IF;
+    INSERT INTO jobs.job_history (
+        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        queue_time_sum
+    )
+    SELECT
+        (n.ended_at AT TIME ZONE 'UTC')::date,
+        n.queue,
+        n.owner,
+        n.name,
+        n.status,
+        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
+        count(*),
+        sum(extract(EPOCH FROM n.ended_at - n.started_at)),
+        sum(extract(EPOCH FROM n.started_at - n.run_at))
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE
+        n.status IN ('completed', 'failed', 'cancelled')
+        AND o.status NOT IN ('completed', 'failed', 'cancelled')
+    GROUP BY 1, 2, 3, 4, 5, 6;
+    RETURN NULL;
+END;
+$$;
+
+
+--
 -- Name: tg_job__initial_status(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -4513,6 +4507,221 @@ BEGIN
         NEW.attempts := greatest(NEW.attempts, 1);
     END IF;
     RETURN NEW;
+END;
+$$;
+
+
+--
+-- Name: tg_job__lineage_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__lineage_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- a retry of a deleted job points to the nearest job of its
+    -- chain that is left (retry_of), and when the root went, the oldest job
+    -- left becomes the root of the others (root_job_id): no retry names a
+    -- job that is gone. (The jobs left are finished: lineage.sql refuses to
+    -- delete a job while a descendant still has to run.)
+    IF EXISTS (
+        SELECT FROM old_rows AS o
+        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.retry_of = o.id)
+    ) OR EXISTS (
+        SELECT FROM old_rows AS o
+        WHERE EXISTS (SELECT FROM jobs.job AS r WHERE r.root_job_id = o.id)
+    ) THEN
+        WITH RECURSIVE ancestor AS (
+            SELECT o.id, o.retry_of AS target FROM old_rows AS o
+            UNION ALL
+            SELECT a.id, o.retry_of AS target
+            FROM ancestor AS a
+            INNER JOIN old_rows AS o ON a.target = o.id
+        ),
+
+        nearest AS (
+            SELECT a.id, a.target
+            FROM ancestor AS a
+            WHERE
+                a.target IS NULL
+                OR NOT EXISTS (SELECT FROM old_rows AS o WHERE o.id = a.target)
+        ),
+
+        new_root AS (
+            SELECT r.root_job_id AS old_root, min(r.id) AS root
+            FROM old_rows AS o
+            INNER JOIN jobs.job AS r ON o.id = r.root_job_id
+            GROUP BY r.root_job_id
+        ),
+
+        changed AS (
+            SELECT r.id, TRUE AS repoint, n.target, NULL::bigint AS root, FALSE AS reroot
+            FROM nearest AS n
+            INNER JOIN jobs.job AS r ON n.id = r.retry_of
+            UNION ALL
+            SELECT r.id, FALSE AS repoint, NULL AS target, nr.root, TRUE AS reroot
+            FROM new_root AS nr
+            INNER JOIN jobs.job AS r ON nr.old_root = r.root_job_id
+        ),
+
+        merged AS (
+            SELECT
+                c.id,
+                bool_or(c.repoint) AS repoint,
+                max(c.target) AS target,
+                bool_or(c.reroot) AS reroot,
+                max(c.root) AS root
+            FROM changed AS c
+            GROUP BY c.id
+        )
+
+        UPDATE jobs.job AS r
+        SET
+            retry_of = CASE WHEN m.repoint THEN m.target ELSE r.retry_of END,
+            root_job_id = CASE
+                WHEN NOT m.reroot THEN r.root_job_id
+                WHEN m.root = r.id THEN NULL
+                ELSE m.root
+            END
+        FROM merged AS m
+        WHERE r.id = m.id;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__locks_delete(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__locks_delete() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    DELETE FROM jobs.job_lock AS h
+    USING old_rows AS o
+    WHERE h.job_id = o.id;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__locks_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__locks_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- released by any way out of running.
+    IF EXISTS (SELECT FROM jobs.job_lock) THEN
+        DELETE FROM jobs.job_lock AS h
+        USING old_rows AS o, new_rows AS n
+        WHERE
+            h.job_id = n.id
+            AND o.id = n.id
+            AND o.status IN ('running', 'cancelling')
+            AND n.status NOT IN ('running', 'cancelling');
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__notify_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__notify_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    IF jobs_internal.notify_enabled() THEN
+        PERFORM pg_notify('jobs_queued', q.queue)
+        FROM (
+            SELECT DISTINCT n.queue FROM new_rows AS n
+            WHERE n.status = 'queued' OR (n.status = 'scheduled' AND NOT n.waiting)
+        ) AS q;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__notify_update(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__notify_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET enable_nestloop TO 'off'
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    -- scheduled jobs that came due, rescued and resumed jobs, jobs
+    -- whose predecessor completed (a PATCH of a queued job wakes too, which
+    -- costs a worker one empty claim); jobs that got a new due time (a
+    -- retry after its backoff, a follow-up released to its own run_at, a
+    -- job moved in time), so that a worker sets its timer. A running job
+    -- asked to cancel is named on jobs_cancelling, so that its worker stops
+    -- it at once rather than at its next heartbeat.
+    IF jobs_internal.notify_enabled() THEN
+        -- (Claims, the busiest updates, make nothing due: skip the join.)
+        PERFORM pg_notify('jobs_queued', q.queue)
+        FROM (
+            SELECT DISTINCT n.queue
+            FROM old_rows AS o
+            INNER JOIN new_rows AS n ON o.id = n.id
+            WHERE
+                n.status = 'queued'
+                OR (
+                    n.status = 'scheduled' AND NOT n.waiting
+                    AND (o.status <> 'scheduled' OR o.waiting OR o.run_at <> n.run_at)
+                )
+        ) AS q
+        WHERE EXISTS (
+            SELECT FROM new_rows AS n WHERE n.status IN ('queued', 'scheduled')
+        );
+        IF EXISTS (SELECT FROM new_rows AS n WHERE n.status = 'cancelling') THEN
+            PERFORM pg_notify('jobs_cancelling', n.id::text)
+            FROM old_rows AS o
+            INNER JOIN new_rows AS n ON o.id = n.id
+            WHERE n.status = 'cancelling' AND o.status <> 'cancelling';
+        END IF;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+
+--
+-- Name: tg_job__queues_insert(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__queues_insert() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+BEGIN
+    INSERT INTO jobs.queue (name)
+    SELECT DISTINCT n.queue
+    FROM new_rows AS n
+    WHERE NOT EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = n.queue)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
 END;
 $$;
 
@@ -6646,38 +6855,143 @@ CREATE TRIGGER _400_check_batch AFTER INSERT ON jobs.job REFERENCING NEW TABLE A
 
 
 --
--- Name: job _500_after_delete; Type: TRIGGER; Schema: jobs; Owner: -
+-- Name: job _510_queues_insert; Type: TRIGGER; Schema: jobs; Owner: -
 --
 
-CREATE TRIGGER _500_after_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__after_delete();
-
-
---
--- Name: job _500_after_insert; Type: TRIGGER; Schema: jobs; Owner: -
---
-
-CREATE TRIGGER _500_after_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__after_insert();
+CREATE TRIGGER _510_queues_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__queues_insert();
 
 
 --
--- Name: job _500_after_update; Type: TRIGGER; Schema: jobs; Owner: -
+-- Name: job _520_events_delete; Type: TRIGGER; Schema: jobs; Owner: -
 --
 
-CREATE TRIGGER _500_after_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__after_update();
-
-
---
--- Name: job_lock _500_wake; Type: TRIGGER; Schema: jobs; Owner: -
---
-
-CREATE TRIGGER _500_wake AFTER DELETE ON jobs.job_lock REFERENCING OLD TABLE AS released FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job_lock__wake();
+CREATE TRIGGER _520_events_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__events_delete();
 
 
 --
--- Name: job _510_count_truncate; Type: TRIGGER; Schema: jobs; Owner: -
+-- Name: job _520_events_insert; Type: TRIGGER; Schema: jobs; Owner: -
 --
 
-CREATE TRIGGER _510_count_truncate AFTER TRUNCATE ON jobs.job FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__count_truncate();
+CREATE TRIGGER _520_events_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__events_insert();
+
+
+--
+-- Name: job _520_events_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _520_events_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__events_update();
+
+
+--
+-- Name: job _530_counts_delete; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _530_counts_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__counts_delete();
+
+
+--
+-- Name: job _530_counts_insert; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _530_counts_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__counts_insert();
+
+
+--
+-- Name: job _530_counts_truncate; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _530_counts_truncate AFTER TRUNCATE ON jobs.job FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__count_truncate();
+
+
+--
+-- Name: job _530_counts_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _530_counts_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__counts_update();
+
+
+--
+-- Name: job _540_history_delete; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _540_history_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__history_delete();
+
+
+--
+-- Name: job _540_history_insert; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _540_history_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__history_insert();
+
+
+--
+-- Name: job _540_history_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _540_history_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__history_update();
+
+
+--
+-- Name: job _550_files_delete; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _550_files_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__files_delete();
+
+
+--
+-- Name: job _560_locks_delete; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _560_locks_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__locks_delete();
+
+
+--
+-- Name: job _560_locks_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _560_locks_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__locks_update();
+
+
+--
+-- Name: job _565_lineage_delete; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _565_lineage_delete AFTER DELETE ON jobs.job REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__lineage_delete();
+
+
+--
+-- Name: job _570_follow_ups_insert; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _570_follow_ups_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__follow_ups_insert();
+
+
+--
+-- Name: job _570_follow_ups_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _570_follow_ups_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__follow_ups_update();
+
+
+--
+-- Name: job _590_notify_insert; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _590_notify_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__notify_insert();
+
+
+--
+-- Name: job_lock _590_notify_released; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _590_notify_released AFTER DELETE ON jobs.job_lock REFERENCING OLD TABLE AS released FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job_lock__wake();
+
+
+--
+-- Name: job _590_notify_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _590_notify_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__notify_update();
 
 
 --
@@ -8048,27 +8362,6 @@ REVOKE ALL ON FUNCTION jobs_internal.tg_etl_jobs__write() FROM PUBLIC;
 
 
 --
--- Name: FUNCTION tg_job__after_delete(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.tg_job__after_delete() FROM PUBLIC;
-
-
---
--- Name: FUNCTION tg_job__after_insert(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.tg_job__after_insert() FROM PUBLIC;
-
-
---
--- Name: FUNCTION tg_job__after_update(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.tg_job__after_update() FROM PUBLIC;
-
-
---
 -- Name: FUNCTION tg_job__check_batch(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -8104,10 +8397,73 @@ REVOKE ALL ON FUNCTION jobs_internal.tg_job__count_truncate() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_job__counts_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__counts_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__counts_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__counts_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__counts_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__counts_update() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_job__create_queue(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.tg_job__create_queue() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__events_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__events_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__events_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__events_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__events_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__events_update() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__files_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__files_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__follow_ups_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__follow_ups_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__follow_ups_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__follow_ups_update() FROM PUBLIC;
 
 
 --
@@ -8132,10 +8488,73 @@ REVOKE ALL ON FUNCTION jobs_internal.tg_job__guard_transition() FROM PUBLIC;
 
 
 --
+-- Name: FUNCTION tg_job__history_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__history_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__history_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__history_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__history_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__history_update() FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION tg_job__initial_status(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.tg_job__initial_status() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__lineage_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__lineage_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__locks_delete(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__locks_delete() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__locks_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__locks_update() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__notify_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__notify_insert() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__notify_update(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__notify_update() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__queues_insert(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__queues_insert() FROM PUBLIC;
 
 
 --

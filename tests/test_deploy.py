@@ -6,6 +6,7 @@ the traffic of a live system. (Under real load: test_deploy_online.py.)"""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,9 +71,6 @@ def held(connect):
 def test_the_order_file_lists_every_file_of_sql_once():
     names = [f.name for f in sql_files()]
     assert sorted(names) == sorted(str(p.relative_to(SQL_DIR)) for p in SQL_DIR.rglob("*.sql"))
-    # A file before the ones it names under "Depends on" would break a fresh deploy;
-    # heartbeat.sql declares the type heartbeat_jobs.sql returns.
-    assert names.index("40_functions/heartbeat.sql") < names.index("40_functions/heartbeat_jobs.sql")
 
 
 def test_a_file_missing_from_the_order_stops_the_deploy(sql_copy):
@@ -199,3 +197,23 @@ def test_a_replacement_never_drops_what_is_not_sql_s_own(db, sql_copy):
         apply_sql(url_of(db), sql_copy)
     assert db.execute("SELECT pg_typeof(answer)::text FROM public.uses_extra").fetchone() \
         == ("integer",)
+
+
+def test_each_file_comes_after_the_files_it_depends_on():
+    """The "Depends on:" line of each file names files (or folders) of sql/;
+    deploy_order.txt must run those first."""
+    order = [f.name for f in sql_files()]
+    late = []
+    for position, name in enumerate(order):
+        text = (SQL_DIR / name).read_text()
+        match = re.search(r"Depends on:(.*?)(?:\n(?!--)|\n--\s*\n|$)", text, re.S)
+        if not match:
+            continue
+        for token in re.findall(r"\b(?:\d\d_\w+/)?\w+\.sql\b|\b\d\d_\w+\b(?!\.sql|/)", match.group(1)):
+            if token.endswith(".sql") and "/" not in token:
+                here = str(Path(name).parent / token).removeprefix("./")
+                token = here if here in order else token
+            needed = [n for n in order if n == token or n.startswith(token + "/")]
+            assert needed, f"{name} depends on {token}, which is not in sql/"
+            late += [(name, n) for n in needed if order.index(n) > position]
+    assert late == [], late

@@ -69,7 +69,7 @@ def test_deploys_under_load_answer_no_5xx_and_lose_no_report(api: Api, workers: 
         path = changed_functions / name
         path.write_text(path.read_text() + "\n-- changed\n")
     changed_tables = Path(shutil.copytree(changed_functions, tmp_path / "tables"))
-    for name in ("30_views/jobs.sql", "20_internals/after_statement.sql"):
+    for name in ("30_views/jobs.sql", "20_internals/counts.sql"):
         path = changed_tables / name
         path.write_text(path.read_text() + "\n-- changed\n")
 

@@ -23,7 +23,7 @@ from .models import Heartbeat, Job
 
 log = logging.getLogger("jobsapi.worker")
 
-# The channels the database notifies (sql/20_internals/after_statement.sql):
+# The channels the database notifies (sql/20_internals/notify.sql):
 # a queue's name when jobs become due there, a job's id when a cancel of the
 # running job is asked.
 QUEUED = "jobs_queued"

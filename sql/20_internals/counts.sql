@@ -1,10 +1,11 @@
 -- Jobs per queue and status without scanning jobs: every statement on
 -- jobs appends its net change per (queue, status) to the jobs.queue_count
--- ledger per owner (after_statement.sql). Appends never wait on each other, unlike a
+-- ledger per owner (the triggers below). Appends never wait on each other, unlike a
 -- shared counter row that every concurrent claim would lock until commit.
 -- Maintenance folds the appended rows (fold_queue_counts).
 -- SECURITY DEFINER: callers change jobs, never the ledger directly, and
 -- read it only through queue_counts(), which keeps to their scope.
+-- Statement-level, over the transition tables, as every trigger after a statement on jobs.job is (events.sql says why).
 -- Depends on: migrations.
 
 -- Add the rows appended since the last fold into the one folded row per
@@ -47,6 +48,80 @@ BEGIN
 END;
 $$;
 
+-- Each statement appends its net change per (queue, owner, status).
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__counts_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT n.queue, n.owner, n.status, count(*)
+    FROM new_rows AS n
+    GROUP BY n.queue, n.owner, n.status;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _530_counts_insert
+AFTER INSERT ON jobs.job
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__counts_insert();
+
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__counts_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET enable_nestloop = off
+SET jit = off
+AS $$
+BEGIN
+    -- (a heartbeat changes no status and appends nothing)
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT c.queue, c.owner, c.status, sum(c.jobs)
+    FROM (
+        SELECT o.queue, o.owner, o.status, -1 AS jobs FROM old_rows AS o
+        UNION ALL
+        SELECT n.queue, n.owner, n.status, 1 AS jobs FROM new_rows AS n
+    ) AS c
+    GROUP BY c.queue, c.owner, c.status
+    HAVING sum(c.jobs) <> 0;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _530_counts_update
+AFTER UPDATE ON jobs.job
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__counts_update();
+
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__counts_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    INSERT INTO jobs.queue_count (queue, owner, status, jobs)
+    SELECT o.queue, o.owner, o.status, -count(*)
+    FROM old_rows AS o
+    GROUP BY o.queue, o.owner, o.status;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _530_counts_delete
+AFTER DELETE ON jobs.job
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__counts_delete();
+
 -- TRUNCATE fires no row or statement trigger of the other kinds.
 CREATE OR REPLACE FUNCTION jobs_internal.tg_job__count_truncate()
 RETURNS trigger
@@ -60,7 +135,7 @@ BEGIN
 END;
 $$;
 
-CREATE OR REPLACE TRIGGER _510_count_truncate
+CREATE OR REPLACE TRIGGER _530_counts_truncate
 AFTER TRUNCATE ON jobs.job
 FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__count_truncate();

@@ -1,28 +1,6 @@
 -- Small private helpers shared by the triggers and the api functions.
 -- Depends on: migrations (schema jobs).
 
--- The one definition of the legal status transitions.
-CREATE OR REPLACE FUNCTION jobs_internal.transition_allowed(
-    from_status jobs.job_status, to_status jobs.job_status
-)
-RETURNS boolean
-LANGUAGE sql
-IMMUTABLE
-BEGIN ATOMIC
-    SELECT CASE from_status
-        -- A due scheduled job is claimed without being queued first.
-        WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
-        WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
-        WHEN 'running'
-            THEN
-                to_status IN (
-                    'completed', 'failed', 'scheduled', 'queued', 'cancelling'
-                )
-        WHEN 'cancelling' THEN to_status = 'cancelled'
-        ELSE FALSE
-    END;
-END;
-
 -- A finished job never changes status again and is the only kind that may
 -- be deleted.
 CREATE OR REPLACE FUNCTION jobs_internal.is_finished(status jobs.job_status)
@@ -243,17 +221,3 @@ BEGIN
     END CASE;
 END;
 $$;
-
--- Whether statements that queue jobs NOTIFY jobs_queued (after_statement.sql):
--- on unless the setting jobsapi.notify is off (for the database, a role or
--- a session).
-CREATE OR REPLACE FUNCTION jobs_internal.notify_enabled()
-RETURNS boolean
-LANGUAGE sql
-STABLE
-BEGIN ATOMIC
-    SELECT coalesce(current_setting('jobsapi.notify', TRUE), '') NOT IN ('off', 'false', '0');
-END;
-
-COMMENT ON FUNCTION jobs_internal.notify_enabled() IS
-'True unless the setting jobsapi.notify is off: then no NOTIFY jobs_queued is sent.';

@@ -1,6 +1,6 @@
 -- The run history behind the analyst views: the jobs.job_history and
 -- jobs.name_latest ledgers (see the migrations), their buckets, folding,
--- retention and readers. after_statement.sql appends to them. SECURITY DEFINER readers:
+-- retention and readers; the triggers at the end append to them. SECURITY DEFINER readers:
 -- callers read the views, never the ledgers directly, and the readers keep
 -- to the caller's scope.
 -- Depends on: migrations.
@@ -191,3 +191,122 @@ BEGIN ATOMIC
     WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, n.owner, n.queue)
     GROUP BY n.name;
 END;
+
+-- Statement-level, over the transition tables, as every trigger after a
+-- statement on jobs.job is (events.sql says why).
+-- Each name's newest job per owner and queue.
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__history_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT n.name, n.owner, n.queue, max(n.id)
+    FROM new_rows AS n
+    GROUP BY n.name, n.owner, n.queue;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _540_history_insert
+AFTER INSERT ON jobs.job
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__history_insert();
+
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__history_update()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET enable_nestloop = off
+SET jit = off
+AS $$
+BEGIN
+    -- a renamed job is the newest of its new name, a job moved to
+    -- another queue the newest of its name there; the jobs that just
+    -- finished.
+    IF EXISTS (
+        SELECT FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name OR o.queue <> n.queue
+    ) THEN
+        INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+        SELECT n.name, n.owner, n.queue, max(n.id)
+        FROM old_rows AS o
+        INNER JOIN new_rows AS n ON o.id = n.id
+        WHERE o.name <> n.name OR o.queue <> n.queue
+        GROUP BY n.name, n.owner, n.queue;
+    END IF;
+    INSERT INTO jobs.job_history (
+        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        queue_time_sum
+    )
+    SELECT
+        (n.ended_at AT TIME ZONE 'UTC')::date,
+        n.queue,
+        n.owner,
+        n.name,
+        n.status,
+        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
+        count(*),
+        sum(extract(EPOCH FROM n.ended_at - n.started_at)),
+        sum(extract(EPOCH FROM n.started_at - n.run_at))
+    FROM old_rows AS o
+    INNER JOIN new_rows AS n ON o.id = n.id
+    WHERE
+        n.status IN ('completed', 'failed', 'cancelled')
+        AND o.status NOT IN ('completed', 'failed', 'cancelled')
+    GROUP BY 1, 2, 3, 4, 5, 6;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _540_history_update
+AFTER UPDATE ON jobs.job
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__history_update();
+
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__history_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    -- the ledger forgets the deleted jobs; a name whose newest job
+    -- went falls back to the one before (rare: retention deletes the oldest
+    -- jobs first).
+    WITH orphaned AS (
+        DELETE FROM jobs.name_latest AS l
+        USING old_rows AS o
+        WHERE l.job_id = o.id
+        RETURNING l.name, l.owner, l.queue
+    )
+
+    INSERT INTO jobs.name_latest (name, owner, queue, job_id)
+    SELECT d.name, d.owner, d.queue, j.job_id
+    FROM (SELECT DISTINCT o.name, o.owner, o.queue FROM orphaned AS o) AS d
+    CROSS JOIN LATERAL (
+        SELECT max(k.id) AS job_id
+        FROM jobs.job AS k
+        WHERE
+            k.name = d.name
+            AND k.owner IS NOT DISTINCT FROM d.owner
+            AND k.queue = d.queue
+    ) AS j
+    WHERE j.job_id IS NOT NULL;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _540_history_delete
+AFTER DELETE ON jobs.job
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__history_delete();

@@ -1,6 +1,6 @@
 -- Named locks: a running job holds the names in its locks column, so no two
 -- jobs sharing a name run at once. claim_jobs takes them; any transition out
--- of running releases them (after_statement.sql). Depends on: migrations.
+-- of running releases them (the triggers at the end). Depends on: migrations.
 
 -- A job enters running only holding every lock it names: claim_jobs takes
 -- them first; a PATCH or INSERT to running would run beside their holder.
@@ -98,23 +98,56 @@ BEGIN ATOMIC
     FROM jobs_internal.caller_scope() AS s;
 END;
 
--- A released lock name may let a queued job of any queue run: tell every
--- LISTENing worker (an empty payload on jobs_queued), whoever released it
--- (a job that stopped running, release_lock, an admin clearing it).
-CREATE OR REPLACE FUNCTION jobs_internal.tg_job_lock__wake()
+-- Statement-level, over the transition tables, as every trigger after a
+-- statement on jobs.job is (events.sql says why).
+-- A job that stops running gives back its named locks.
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__locks_update()
 RETURNS trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET enable_nestloop = off
+SET jit = off
 AS $$
 BEGIN
-    IF jobs_internal.notify_enabled() AND EXISTS (SELECT FROM released) THEN
-        PERFORM pg_notify('jobs_queued', '');
+    -- released by any way out of running.
+    IF EXISTS (SELECT FROM jobs.job_lock) THEN
+        DELETE FROM jobs.job_lock AS h
+        USING old_rows AS o, new_rows AS n
+        WHERE
+            h.job_id = n.id
+            AND o.id = n.id
+            AND o.status IN ('running', 'cancelling')
+            AND n.status NOT IN ('running', 'cancelling');
     END IF;
     RETURN NULL;
 END;
 $$;
 
-CREATE OR REPLACE TRIGGER _500_wake
-AFTER DELETE ON jobs.job_lock
-REFERENCING OLD TABLE AS released
+CREATE OR REPLACE TRIGGER _560_locks_update
+AFTER UPDATE ON jobs.job
+REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
 FOR EACH STATEMENT
-EXECUTE FUNCTION jobs_internal.tg_job_lock__wake();
+EXECUTE FUNCTION jobs_internal.tg_job__locks_update();
+
+-- A deleted job gives back its locks.
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__locks_delete()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    DELETE FROM jobs.job_lock AS h
+    USING old_rows AS o
+    WHERE h.job_id = o.id;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _560_locks_delete
+AFTER DELETE ON jobs.job
+REFERENCING OLD TABLE AS old_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__locks_delete();

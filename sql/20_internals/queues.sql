@@ -43,3 +43,29 @@ CREATE OR REPLACE TRIGGER _100_guard_delete
 BEFORE DELETE ON jobs.queue
 FOR EACH ROW
 EXECUTE FUNCTION jobs_internal.tg_queue__guard_delete();
+
+-- Statement-level, over the transition tables, as every trigger after a
+-- statement on jobs.job is (events.sql says why).
+-- A submitted job's queue exists from then on.
+CREATE OR REPLACE FUNCTION jobs_internal.tg_job__queues_insert()
+RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+SET jit = off
+AS $$
+BEGIN
+    INSERT INTO jobs.queue (name)
+    SELECT DISTINCT n.queue
+    FROM new_rows AS n
+    WHERE NOT EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = n.queue)
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END;
+$$;
+
+CREATE OR REPLACE TRIGGER _510_queues_insert
+AFTER INSERT ON jobs.job
+REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT
+EXECUTE FUNCTION jobs_internal.tg_job__queues_insert();

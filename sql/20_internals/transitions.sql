@@ -2,6 +2,28 @@
 -- changes are legal and stamps started_at, ended_at and attempts. It fires
 -- for PATCH, RPC and plain SQL alike. Depends on: helpers.sql.
 
+-- The one definition of the legal status transitions.
+CREATE OR REPLACE FUNCTION jobs_internal.transition_allowed(
+    from_status jobs.job_status, to_status jobs.job_status
+)
+RETURNS boolean
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT CASE from_status
+        -- A due scheduled job is claimed without being queued first.
+        WHEN 'scheduled' THEN to_status IN ('queued', 'running', 'cancelled')
+        WHEN 'queued' THEN to_status IN ('scheduled', 'running', 'cancelled')
+        WHEN 'running'
+            THEN
+                to_status IN (
+                    'completed', 'failed', 'scheduled', 'queued', 'cancelling'
+                )
+        WHEN 'cancelling' THEN to_status = 'cancelled'
+        ELSE FALSE
+    END;
+END;
+
 CREATE OR REPLACE FUNCTION jobs_internal.tg_job__guard_transition()
 RETURNS trigger
 LANGUAGE plpgsql

@@ -1,15 +1,6 @@
 -- heartbeat: a running job's worker extends its lease and reports progress.
--- Depends on: 20_internals, heartbeat_jobs.sql (called when it runs).
-
-CREATE TYPE api.heartbeat_reply AS (
-    job_id bigint,
-    status jobs.job_status,
-    cancel_requested boolean,
-    lease_expires_at timestamptz
-);
-
-COMMENT ON TYPE api.heartbeat_reply IS
-'Answer to heartbeat: cancel_requested true means stop the work now.';
+-- Depends on: 20_internals, heartbeat_jobs.sql (api.heartbeat_reply, and
+-- called when it runs).
 
 CREATE OR REPLACE FUNCTION api.heartbeat(
     job_id bigint,

@@ -3,7 +3,17 @@
 -- worker does not hold.
 -- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
 -- here.
--- Depends on: heartbeat.sql (api.heartbeat_reply), 20_internals.
+-- Depends on: 20_internals.
+
+CREATE TYPE api.heartbeat_reply AS (
+    job_id bigint,
+    status jobs.job_status,
+    cancel_requested boolean,
+    lease_expires_at timestamptz
+);
+
+COMMENT ON TYPE api.heartbeat_reply IS
+'Answer to heartbeat: cancel_requested true means stop the work now.';
 
 CREATE OR REPLACE FUNCTION api.heartbeat_jobs(
     beats jsonb,
