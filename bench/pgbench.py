@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from jobsapi.cluster import pg_bindir
+from jobsapi.server.cluster import pg_bindir
 
 from . import BenchError
 from .settings import CLIENTS, SECONDS, THREADS

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,11 +10,8 @@ from pathlib import Path
 import httpx
 import psycopg
 
-from jobsapi.cluster import Cluster, free_port
-from jobsapi.migrate import deploy
-from jobsapi.paths import STATE_DIR
-from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
-from jobsapi.tokens import make_token
+from jobsapi.server.stack import throwaway_stack
+from jobsapi.server.tokens import make_token
 
 from . import BenchError
 from .settings import QUEUE
@@ -69,32 +63,16 @@ def _check_api(stack: BenchStack) -> None:
 @contextmanager
 def running_stack() -> Iterator[BenchStack]:
     """Cluster (default durability) + schema + PostgREST on free ports."""
-    workdir = Path(tempfile.mkdtemp(prefix="jobsapi-bench-"))
-    workdir.chmod(0o755)  # the postgres user must reach the data directory inside
-    cluster = Cluster(workdir / "pgdata", free_port())
-    server: PostgrestProcess | None = None
-    try:
-        cluster.init()
-        cluster.start()
-        dsn = f"postgresql://postgres@127.0.0.1:{cluster.port}/{DATABASE}"
-        deploy(dsn)
+    def add_bench_objects(dsn: str) -> None:
+        # Before PostgREST starts, so that its schema cache has them.
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute(BENCH_OBJECTS)
-        secret = secrets.token_urlsafe(48)
-        db_uri = f"postgresql://authenticator@127.0.0.1:{cluster.port}/{DATABASE}"
-        server = PostgrestProcess(
-            binary=install_postgrest(STATE_DIR / "bin"),
-            env=postgrest_env(db_uri, secret, free_port()),
-            logfile=workdir / "postgrest.log",
-        )
-        server.start()  # after BENCH_OBJECTS, so its schema cache already has them
-        stack = BenchStack(workdir, cluster.port, server.url,
-                           make_token(secret, "jobs_admin", "bench"),
-                           make_token(secret, "jobs_worker", "bench", queues=[QUEUE]))
+
+    with throwaway_stack("jobsapi-bench-", database=DATABASE,
+                         before_postgrest=add_bench_objects) as made:
+        assert made.postgrest is not None
+        stack = BenchStack(made.workdir, made.cluster.port, made.postgrest.url,
+                           make_token(made.secret, "jobs_admin", "bench"),
+                           make_token(made.secret, "jobs_worker", "bench", queues=[QUEUE]))
         _check_api(stack)
         yield stack
-    finally:
-        if server is not None:
-            server.stop()
-        cluster.stop()
-        shutil.rmtree(workdir, ignore_errors=True)

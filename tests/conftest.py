@@ -6,8 +6,6 @@ PostgREST process on a free port.
 from __future__ import annotations
 
 import secrets
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,11 +17,10 @@ from pytest_postgresql.executors import NoopExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
 
 from jobsapi.client import Client
-from jobsapi.cluster import Cluster, free_port, pg_cron_settings
-from jobsapi.migrate import deploy
-from jobsapi.paths import STATE_DIR
-from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
-from jobsapi.tokens import make_token
+from jobsapi.server.migrate import deploy
+from jobsapi.server.postgrest_server import PostgrestProcess
+from jobsapi.server.stack import postgrest_process, throwaway_stack
+from jobsapi.server.tokens import make_token
 from worker_harness import Processes, Workers
 
 
@@ -42,25 +39,16 @@ def pg_server() -> Iterator[NoopExecutor]:
     """A cluster of our own on a free port, run as the postgres user, with
     pg_cron loaded for CRON_DATABASE, which is deployed at once so that its
     first maintenance run is under way by the time a test looks."""
-    tmp = Path(tempfile.mkdtemp(prefix="jobsapi-test-"))
-    tmp.chmod(0o755)
-    cluster = Cluster(tmp / "pgdata", free_port())
-    cluster.init()
-    cluster.start(settings={"fsync": "off", "max_connections": "200",
-                            **pg_cron_settings(CRON_DATABASE)})
-    try:
-        deploy(dsn("127.0.0.1", cluster.port, CRON_DATABASE))
+    with throwaway_stack("jobsapi-test-", database=CRON_DATABASE, with_pg_cron=True,
+                         with_postgrest=False,
+                         settings={"fsync": "off", "max_connections": "200"}) as stack:
         # Work for pg_cron's first maintenance run: a job whose worker vanished.
-        with psycopg.connect(dsn("127.0.0.1", cluster.port, CRON_DATABASE),
-                             autocommit=True) as conn:
+        with psycopg.connect(stack.dsn(), autocommit=True) as conn:
             conn.execute("INSERT INTO api.jobs (queue, name, status, worker, lease_expires_at)"
                          " VALUES ('cron-test', 'abandoned', 'running', 'gone',"
                          " now() - interval '1 s')")
-        yield NoopExecutor(host="127.0.0.1", port=cluster.port, user="postgres",
+        yield NoopExecutor(host="127.0.0.1", port=stack.cluster.port, user="postgres",
                            password=None, dbname="jobsapi_test", options="")
-    finally:
-        cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def load_schema(host: str, port: int, user: str, dbname: str, **_: object) -> None:
@@ -127,10 +115,9 @@ def http_database(pg_server: NoopExecutor, jobsapi_db: NoopExecutor) -> Iterator
 @pytest.fixture(scope="session")
 def postgrest(http_database: str, jwt_secret: str, tmp_path_factory: pytest.TempPathFactory,
               pg_server: NoopExecutor) -> Iterator[PostgrestProcess]:
-    binary = install_postgrest(STATE_DIR / "bin")
     db_uri = dsn(pg_server.host, pg_server.port, "jobsapi_http", user="authenticator")
-    server = PostgrestProcess(binary=binary, env=postgrest_env(db_uri, jwt_secret, free_port()),
-                              logfile=tmp_path_factory.mktemp("postgrest") / "postgrest.log")
+    server = postgrest_process(db_uri, jwt_secret,
+                               tmp_path_factory.mktemp("postgrest") / "postgrest.log")
     server.start()
     yield server
     server.stop()

@@ -17,9 +17,9 @@ import pytest
 
 from conftest import Api  # the client of conftest's api fixture
 from jobsapi import Client, cli
-from jobsapi.cluster import free_port
 from jobsapi.models import Job
-from jobsapi.tokens import make_token
+from jobsapi.server.cluster import free_port
+from jobsapi.server.tokens import make_token
 from worker_handlers import TIMEOUT, double, refuse
 from worker_harness import Processes, Workers
 

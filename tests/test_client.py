@@ -930,7 +930,7 @@ def test_a_bad_token_is_unauthorized(api: Api) -> None:
 
 
 def test_a_token_signed_with_another_secret_is_unauthorized(api: Api) -> None:
-    from jobsapi.tokens import make_token
+    from jobsapi.server.tokens import make_token
 
     forged = make_token("x" * 40, "jobs_admin", "admin")
     with Client(api.url, forged) as stranger:

@@ -14,8 +14,8 @@ import psycopg
 import pytest
 
 from jobsapi.errors import SetupError
-from jobsapi.paths import SQL_DIR
-from jobsapi.sql_deploy import ORDER_FILE, apply_sql, declared_by, sql_files
+from jobsapi.server.paths import SQL_DIR
+from jobsapi.server.sql_deploy import ORDER_FILE, apply_sql, declared_by, sql_files
 
 
 def url_of(db: psycopg.Connection) -> str:

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 
 from conftest import Api
-from jobsapi.paths import SQL_DIR
-from jobsapi.sql_deploy import apply_sql
+from jobsapi.server.paths import SQL_DIR
+from jobsapi.server.sql_deploy import apply_sql
 from jobsapi.worker import JobRun
 from worker_handlers import wait_for
 from worker_harness import Workers

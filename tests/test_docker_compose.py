@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
-from jobsapi.paths import PROJECT_DIR
-from jobsapi.postgrest_server import POSTGREST_VERSION, postgrest_env
+from jobsapi.server.postgrest_server import POSTGREST_VERSION, postgrest_env
 
-COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 
 
@@ -31,7 +32,7 @@ def test_postgrest_gets_every_setting_the_local_stack_sets():
 def test_postgrest_logs_in_as_the_authenticator_of_roles_sql():
     uri = SERVICES["postgrest"]["environment"]["PGRST_DB_URI"]
     assert uri.startswith("postgresql://authenticator:")
-    roles_sql = (PROJECT_DIR / "sql" / "00_roles.sql").read_text()
+    roles_sql = (ROOT / "sql" / "00_roles.sql").read_text()
     assert "CREATE ROLE authenticator LOGIN NOINHERIT" in roles_sql
     anon = SERVICES["postgrest"]["environment"]["PGRST_DB_ANON_ROLE"]
     assert re.search(rf"'{anon}'", roles_sql)
@@ -52,6 +53,6 @@ def test_migration_step_runs_the_same_deploy_before_postgrest_starts():
 
 
 def test_database_name_matches_the_local_default():
-    from jobsapi.stack import DATABASE
+    from jobsapi.server.stack import DATABASE
 
     assert SERVICES["db"]["environment"]["POSTGRES_DB"] == DATABASE

@@ -36,7 +36,7 @@ import psycopg
 import pytest
 
 from conftest import Api  # the client of the api fixture
-from jobsapi.tokens import make_token
+from jobsapi.server.tokens import make_token
 
 RETURN = {"Prefer": "return=representation"}
 

@@ -20,10 +20,9 @@ import httpx
 import pytest
 
 from conftest import Api  # the client of conftest's api fixture
+from http_helpers import JSON, RETURN, error_of
 from test_http_fuzz import Tables  # digest and restore of every table of schema jobs
 
-RETURN = {"Prefer": "return=representation"}
-JSON = {"Content-Type": "application/json"}
 ADMIN = {"role": "jobs_admin", "sub": "admin"}
 ALICE = {"role": "jobs_user", "sub": "alice"}
 WORKER = {"role": "jobs_worker", "sub": "w1"}  # the api fixture's worker token allows every queue
@@ -31,16 +30,6 @@ MB = 1 << 20
 
 
 # --- helpers -------------------------------------------------------------------------
-
-def error_of(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    """A PostgREST JSON error with that status and code."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json"), response.headers
-    body = response.json()
-    assert body["code"] == code, body
-    assert isinstance(body["message"], str) and body["message"]
-    return body
-
 
 def created(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 201, response.text
@@ -310,7 +299,6 @@ def test_sql_in_a_delete_filter_deletes_nothing(api, world, text):
 def test_sql_in_a_numeric_filter_is_400_22p02(api, world):
     error_of(api.delete("/jobs?id=eq.1 OR 1=1"), 400, "22P02")
     world.unchanged()
-
 
 
 @pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, error_of
+
 FIELDS = {"id", "name", "start_date", "end_date", "message", "status", "records_processed",
           "source", "destination"}
 NAME = "my_etl_job"
@@ -93,17 +94,6 @@ def runs(api, name: str | None = None) -> list[dict]:
     response = api.get(path)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def error_of(response: httpx.Response, status: int, code: str | None = None) -> dict:
-    """A PostgREST JSON error with that status (and SQLSTATE or PGRST code)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body.get("message"), str) and body["message"]
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 def snapshot(api) -> list[tuple]:

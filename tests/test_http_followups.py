@@ -5,23 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, get_job, submit
+
 WORKER = {"role": "jobs_worker", "sub": "w1"}
-
-
-def submit(api, **fields: Any) -> dict[str, Any]:
-    fields.setdefault("name", "sync_devices")
-    fields.setdefault("queue", "q")
-    r = api.post("/jobs", json=fields, headers=RETURN)
-    assert r.status_code == 201, r.text
-    return r.json()[0]
-
-
-def get_job(api, job_id: int) -> dict[str, Any]:
-    r = api.get(f"/jobs?id=eq.{job_id}")
-    assert r.status_code == 200, r.text
-    [row] = r.json()
-    return row
 
 
 def claim(api, max_jobs: int = 10) -> list[int]:

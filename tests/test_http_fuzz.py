@@ -48,7 +48,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jobsapi.tokens import make_token
+from jobsapi.server.tokens import make_token
 
 # The identities requests are sent as: role -> subject.
 ROLES = {"jobs_admin": "admin", "jobs_user": "alice", "jobs_worker": "w1"}

@@ -15,9 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from conftest import dsn
-from jobsapi.cluster import free_port
-from jobsapi.paths import STATE_DIR
-from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
+from jobsapi.server.stack import postgrest_process
 
 ROLE_CLAIM_KEY = ".app_metadata.jobsapi_role"
 AUDIENCE = "jobsapi"
@@ -34,10 +32,8 @@ def idp_api(provider_key, pg_server, http_database, tmp_path_factory) -> Iterato
     public = json.loads(RSAAlgorithm.to_jwk(provider_key.public_key()))
     jwks = json.dumps({"keys": [{**public, "kid": "k1", "alg": "RS256", "use": "sig"}]})
     db_uri = dsn(pg_server.host, pg_server.port, "jobsapi_http", user="authenticator")
-    env = postgrest_env(db_uri, jwks, free_port(), role_claim_key=ROLE_CLAIM_KEY,
-                        audience=AUDIENCE)
-    server = PostgrestProcess(binary=install_postgrest(STATE_DIR / "bin"), env=env,
-                              logfile=tmp_path_factory.mktemp("idp") / "postgrest.log")
+    server = postgrest_process(db_uri, jwks, tmp_path_factory.mktemp("idp") / "postgrest.log",
+                               role_claim_key=ROLE_CLAIM_KEY, audience=AUDIENCE)
     server.start()
     yield server.url
     server.stop()

@@ -4,28 +4,17 @@ the errors bad input gets, the event log they leave and the basics of auth."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 import httpx
 import pytest
 
-from jobsapi.tokens import make_token
+from http_helpers import RETURN, error_of, submit
+from jobsapi.server.tokens import make_token
 
-RETURN = {"Prefer": "return=representation"}
 ONE = {"Accept": "application/vnd.pgrst.object+json"}
 
 
 # --- helpers -----------------------------------------------------------------
-
-def submit(api, *, role: str = "jobs_admin", sub: str = "admin", **fields: Any) -> dict:
-    """POST one job and return its row."""
-    fields.setdefault("name", "job")
-    response = api.post("/jobs", json=fields, headers=RETURN, role=role, sub=sub)
-    assert response.status_code == 201, response.text
-    rows = response.json()
-    assert len(rows) == 1
-    return rows[0]
-
 
 def read(api, job_id: int) -> dict:
     """GET one job as an object."""
@@ -65,17 +54,6 @@ def finish(api, job_id: int, status: str) -> None:
     assert read(api, job_id)["status"] == status
 
 
-def error_of(response: httpx.Response, status: int, code: str | None = None) -> dict:
-    """A PostgREST JSON error with that status (and SQLSTATE or PGRST code)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body.get("message"), str) and body["message"]
-    if code is not None:
-        assert body["code"] == code, body
-    return body
-
-
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
@@ -100,7 +78,7 @@ def test_post_one_job_answers_201_and_stores_it(api):
 
 
 def test_post_with_return_representation_gives_the_defaults(api):
-    row = submit(api, name="nightly-export")
+    row = submit(api, None, name="nightly-export")
     assert row["name"] == "nightly-export"
     assert row["status"] == "queued"
     assert row["priority"] == 2

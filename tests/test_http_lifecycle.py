@@ -7,34 +7,19 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import httpx
 import pytest
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, call, error_of, submit
+
 ONE = {"Accept": "application/vnd.pgrst.object+json"}
 WORKER = {"role": "jobs_worker", "sub": "w1"}
 
 
 # --- helpers -----------------------------------------------------------------
 
-def submit(api, **fields: Any) -> dict:
-    """POST one job and return its row."""
-    fields.setdefault("name", "job")
-    response = api.post("/jobs", json=fields, headers=RETURN)
-    assert response.status_code == 201, response.text
-    return response.json()[0]
-
-
 def read(api, job_id: int) -> dict:
     response = api.get(f"/jobs?id=eq.{job_id}", headers=ONE)
     assert response.status_code == 200, response.text
-    return response.json()
-
-
-def call(api, name: str, role: str = "jobs_worker", sub: str = "w1", **args: Any) -> Any:
-    """POST /rpc/name as a worker and return the JSON answer of a 200."""
-    response = api.rpc(name, args, role=role, sub=sub)
-    assert response.status_code == 200, f"{name}: {response.status_code} {response.text}"
     return response.json()
 
 
@@ -67,15 +52,6 @@ def expire_lease(api, job_id: int) -> None:
     """As if the worker stopped heartbeating long ago."""
     api.sql("UPDATE jobs.job SET lease_expires_at = now() - interval '1 second' WHERE id = %s",
             job_id)
-
-
-def error_of(response: httpx.Response, status: int, code: str | None = None) -> dict:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert isinstance(body.get("message"), str) and body["message"]
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 def events(api, job_id: int) -> list[tuple[str | None, str]]:

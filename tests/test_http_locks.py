@@ -8,22 +8,9 @@ import time
 from collections import Counter
 from typing import Any
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, submit, submit_many
+
 WORKER = {"role": "jobs_worker", "sub": "w1"}
-
-
-def submit(api, **fields: Any) -> dict[str, Any]:
-    fields.setdefault("name", "sync")
-    fields.setdefault("queue", "q")
-    r = api.post("/jobs", json=fields, headers=RETURN)
-    assert r.status_code == 201, r.text
-    return r.json()[0]
-
-
-def submit_many(api, rows: list[dict[str, Any]]) -> list[int]:
-    r = api.post("/jobs", json=rows, headers=RETURN)
-    assert r.status_code == 201, r.text
-    return [row["id"] for row in r.json()]
 
 
 def claim(api, worker: str = "w1", max_jobs: int = 1, queue: str = "q") -> list[int]:

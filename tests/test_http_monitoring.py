@@ -9,10 +9,10 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-import httpx
 import pytest
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, call, error_of, submit
+
 ONE = {"Accept": "application/vnd.pgrst.object+json"}
 WORKER = {"role": "jobs_worker", "sub": "w1"}
 PRIORITY_MESSAGE = "Priority must be between 1 (low) and 4 (urgent)"
@@ -24,24 +24,9 @@ MB = 1_048_576
 
 # --- helpers -----------------------------------------------------------------
 
-def submit(api, queue: str = "q", **fields: Any) -> dict:
-    """POST one job and return its row."""
-    fields.setdefault("name", "job")
-    response = api.post("/jobs", json={"queue": queue, **fields}, headers=RETURN)
-    assert response.status_code == 201, response.text
-    return response.json()[0]
-
-
 def read(api, job_id: int, select: str = "*") -> dict:
     response = api.get(f"/jobs?id=eq.{job_id}&select={select}", headers=ONE)
     assert response.status_code == 200, response.text
-    return response.json()
-
-
-def call(api, name: str, role: str = "jobs_worker", sub: str = "w1", **args: Any) -> Any:
-    """POST /rpc/name and return the JSON answer of a 200."""
-    response = api.rpc(name, args, role=role, sub=sub)
-    assert response.status_code == 200, f"{name}: {response.status_code} {response.text}"
     return response.json()
 
 
@@ -119,17 +104,6 @@ def stats(api) -> dict:
 def worker_row(api, name: str = "w1") -> dict:
     [row] = get_rows(api, f"/workers?name=eq.{name}")
     return row
-
-
-def error_of(response: httpx.Response, status: int, code: str | None = None) -> dict:
-    """A PostgREST JSON error with that status (and SQLSTATE or PGRST code)."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert isinstance(body.get("message"), str) and body["message"]
-    if code is not None:
-        assert body["code"] == code, body
-    return body
 
 
 def job_ids(api) -> list[int]:

@@ -6,17 +6,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-RETURN = {"Prefer": "return=representation"}
+from http_helpers import RETURN, submit
+
 WORKER = {"role": "jobs_worker", "sub": "w1"}
 STATUSES = ("scheduled", "queued", "running", "completed", "failed", "cancelling", "cancelled",
             "paused")
-
-
-def submit(api, queue: str = "q", **fields: Any) -> dict[str, Any]:
-    fields.setdefault("name", "ingest")
-    r = api.post("/jobs", json={"queue": queue, **fields}, headers=RETURN)
-    assert r.status_code == 201, r.text
-    return r.json()[0]
 
 
 def submit_many(api, n: int, queue: str = "q", **fields: Any) -> list[int]:

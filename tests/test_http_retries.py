@@ -4,22 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-RETURN = {"Prefer": "return=representation"}
-
-
-def submit(api, **fields: Any) -> dict[str, Any]:
-    fields.setdefault("name", "export")
-    fields.setdefault("queue", "q")
-    r = api.post("/jobs", json=fields, headers=RETURN)
-    assert r.status_code == 201, r.text
-    return r.json()[0]
-
-
-def get_job(api, job_id: int) -> dict[str, Any]:
-    r = api.get(f"/jobs?id=eq.{job_id}")
-    assert r.status_code == 200, r.text
-    [row] = r.json()
-    return row
+from http_helpers import RETURN, get_job, submit
 
 
 def all_ids(api) -> list[int]:
@@ -65,7 +50,8 @@ def failed_job(api, **fields: Any) -> int:
 
 
 def test_retry_of_a_failed_job_answers_a_new_linked_retry_job(api):
-    original = failed_job(api, priority=3, payload={"rows": 7}, meta={"flow": "F1"})
+    original = failed_job(api, name="export", priority=3, payload={"rows": 7},
+                          meta={"flow": "F1"})
     new = retry(api, original)
     assert new["id"] != original
     assert (new["type"], new["status"], new["retry_of"], new["root_job_id"]) == \

@@ -14,16 +14,18 @@ from __future__ import annotations
 
 import os
 import subprocess
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from jobsapi.cluster import pg_bindir
-from jobsapi.migrate import _with_sslmode, dbmate_binary, deploy, run_migrations
-from jobsapi.paths import MIGRATIONS_DIR, PROJECT_DIR
-from jobsapi.sql_deploy import apply_sql
+from jobsapi.server.cluster import pg_bindir
+from jobsapi.server.migrate import _with_sslmode, dbmate_binary, deploy, run_migrations
+from jobsapi.server.paths import MIGRATIONS_DIR
+from jobsapi.server.sql_deploy import apply_sql
 
-DUMP = PROJECT_DIR / "schema" / "dump.sql"
+ROOT = Path(__file__).resolve().parents[1]
+DUMP = ROOT / "schema" / "dump.sql"
 
 
 def dump(url: str) -> str:
@@ -75,20 +77,20 @@ def test_every_migration_rolls_back_and_applies_again(scratch):
 
 
 def git(*args: str) -> str:
-    return subprocess.run(["git", "-C", str(PROJECT_DIR), *args], capture_output=True,
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
                           text=True, check=True).stdout
 
 
 def test_the_previous_release_deployed_forward_matches_a_fresh_deploy(scratch, tmp_path):
     """The previous release: the last commit before the newest migration
     was added, its migrations and sql/ deployed as it deployed them."""
-    newest = sorted(MIGRATIONS_DIR.glob("*.sql"))[-1].relative_to(PROJECT_DIR)
+    newest = sorted(MIGRATIONS_DIR.glob("*.sql"))[-1].relative_to(ROOT)
     added = git("log", "--diff-filter=A", "--format=%H", "--", str(newest)).split()
     assert added, f"git history is needed to find the release before {newest}"
     previous = added[-1] + "^"
     old = tmp_path / "previous"
     old.mkdir()
-    archive = subprocess.run(["git", "-C", str(PROJECT_DIR), "archive", previous,
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", previous,
                               "migrations", "sql"], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(old)], input=archive, check=True)
     run_migrations(scratch, old / "migrations")

@@ -13,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobsapi import cluster, postgrest_server
-from jobsapi.cluster import free_port
 from jobsapi.errors import SetupError
-from jobsapi.paths import STATE_DIR
+from jobsapi.server import cluster, postgrest_server
+from jobsapi.server.cluster import free_port
+from jobsapi.server.paths import STATE_DIR
 
 JOBSAPI = [sys.executable, "-m", "jobsapi.cli"]
 

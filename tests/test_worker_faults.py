@@ -13,25 +13,21 @@ killed by PID), so the other tests never see the faults.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from jobsapi import Client
-from jobsapi.cluster import Cluster, free_port
-from jobsapi.migrate import deploy
-from jobsapi.paths import STATE_DIR
-from jobsapi.postgrest_server import PostgrestProcess, install_postgrest, postgrest_env
-from jobsapi.tokens import make_token
+from jobsapi.server.cluster import Cluster
+from jobsapi.server.postgrest_server import PostgrestProcess
+from jobsapi.server.stack import throwaway_stack
+from jobsapi.server.tokens import make_token
 from jobsapi.worker import JobRun, Worker
 from worker_handlers import wait_for
 
@@ -59,28 +55,9 @@ class Stack:
 
 @pytest.fixture
 def stack() -> Iterator[Stack]:
-    tmp = Path(tempfile.mkdtemp(prefix="jobsapi-faults-"))
-    tmp.chmod(0o755)
-    cluster = Cluster(tmp / "pgdata", free_port())
-    cluster.init()
-    cluster.start(settings={"fsync": "off"})
-    postgrest: PostgrestProcess | None = None
-    try:
-        dsn = f"postgresql://postgres@127.0.0.1:{cluster.port}/jobsapi"
-        deploy(dsn)
-        secret = "s" * 48
-        postgrest = PostgrestProcess(
-            binary=install_postgrest(STATE_DIR / "bin"),
-            env=postgrest_env(f"postgresql://authenticator@127.0.0.1:{cluster.port}/jobsapi",
-                              secret, free_port()),
-            logfile=tmp / "postgrest.log")
-        postgrest.start()
-        yield Stack(cluster, dsn, postgrest, secret)
-    finally:
-        if postgrest is not None:
-            postgrest.stop()
-        cluster.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    with throwaway_stack("jobsapi-faults-", settings={"fsync": "off"}) as made:
+        assert made.postgrest is not None
+        yield Stack(made.cluster, made.dsn(), made.postgrest, made.secret)
 
 
 class Runs:

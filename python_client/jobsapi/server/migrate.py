@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from .errors import SetupError
+from ..errors import SetupError
 from .paths import MIGRATIONS_DIR
 from .sql_deploy import apply_sql
 

