@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
-import psycopg
+import pytest
 
 from factories import call, make_job
+from races import outcome, start_blocked
 
 JOBS = 5000
 WORKERS = 8
@@ -83,27 +84,23 @@ def test_a_claim_rolled_back_is_claimable_again(db, connect):
     assert row["id"] == job_id and row["attempts"] == 1
 
 
-def test_cancel_and_complete_racing_end_in_one_legal_state(db, connect):
-    for _ in range(20):
-        job_id = make_job(db)["id"]
-        call(db, "claim_jobs", queues=["default"], worker="w")
-        c1, c2 = connect(), connect()
-        results: dict[str, object] = {}
-
-        def run(name: str, conn: psycopg.Connection, fn: str, results: dict[str, object] = results,
-                **kw: object) -> None:
-            try:
-                results[name] = call(conn, fn, **kw)[0]["status"]
-            except psycopg.Error as exc:
-                results[name] = exc.sqlstate
-
-        t1 = threading.Thread(target=run, args=("cancel", c1, "cancel_job"), kwargs={"job_id": job_id})
-        t2 = threading.Thread(target=run, args=("complete", c2, "complete_job"),
-                              kwargs={"job_id": job_id, "worker": "w"})
-        t1.start(), t2.start()
-        t1.join(), t2.join()
-        final = db.execute("SELECT status::text FROM jobs.job WHERE id = %s", (job_id,)).fetchone()[0]
-        assert final in ("completed", "cancelled")
-        if final == "completed":
-            assert results["cancel"] == "PT409"
-        c1.close(), c2.close()
+@pytest.mark.parametrize("first", ["cancel", "complete"])
+def test_cancel_and_complete_racing_end_in_one_legal_state(db, connect, first):
+    """Both orders, each scripted: the second waits for the first's row lock."""
+    job_id = make_job(db)["id"]
+    call(db, "claim_jobs", queues=["default"], worker="w")
+    conns = {"cancel": connect(), "complete": connect()}
+    steps = {"cancel": lambda: call(conns["cancel"], "cancel_job", job_id=job_id)[0]["status"],
+             "complete": lambda: call(conns["complete"], "complete_job", job_id=job_id,
+                                      worker="w")[0]["status"]}
+    second = "complete" if first == "cancel" else "cancel"
+    with conns[first].transaction():
+        done_first = steps[first]()
+        waiting = start_blocked(db, conns[second], conns[first], steps[second])
+    done_second = outcome(waiting)
+    final = db.execute("SELECT status::text FROM jobs.job WHERE id = %s", (job_id,)).fetchone()[0]
+    if first == "cancel":
+        # Cancelled while running: cancelling; the worker's report then ends it.
+        assert (done_first, done_second, final) == ("cancelling", "cancelled", "cancelled")
+    else:
+        assert (done_first, done_second, final) == ("completed", "PT409", "completed")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
 from factories import call, events, finish, job, make_job
+from races import outcome, start_blocked
 
 
 def claim(db, queue="default"):
@@ -108,43 +106,23 @@ def test_heartbeat_results_and_finished_items_are_visible_while_running(db, conn
 def test_two_follow_ups_of_one_job_submitted_at_once_do_not_deadlock(db, connect):
     first = make_job(db)["id"]
     c1, c2 = connect(), connect()
-    c2.execute("SET lock_timeout = '5s'")
-    result: dict[str, object] = {}
-
-    def second_submit() -> None:
-        try:
-            result["id"] = make_job(c2, after_job_id=first)["id"]
-        except psycopg.Error as exc:
-            result["error"] = exc.sqlstate
-
     with c1.transaction():
         a = make_job(c1, after_job_id=first)["id"]
-        t = threading.Thread(target=second_submit)
-        t.start()
-        time.sleep(0.2)  # c2 now waits for c1's lock on the first job
-    t.join(timeout=10)
-    assert "error" not in result, result
+        # c2's submission waits for c1's lock on the first job.
+        second = start_blocked(db, c2, c1, lambda: make_job(c2, after_job_id=first)["id"])
+    b = outcome(second)
+    assert isinstance(b, int), b
     assert job(db, first)["next_job_id"] == a
-    assert [job(db, j)["status"] for j in (a, result["id"])] == ["scheduled", "scheduled"]
+    assert [job(db, j)["status"] for j in (a, b)] == ["scheduled", "scheduled"]
 
 
 def test_a_follow_up_submitted_while_its_job_completes_is_not_lost(db, connect):
     first = make_job(db)["id"]
     claim(db)
     c1, c2 = connect(), connect()
-    c2.execute("SET lock_timeout = '5s'")
-    done = threading.Event()
-
-    def complete() -> None:
-        call(c2, "complete_job", job_id=first)
-        done.set()
-
     with c1.transaction():
         follower = make_job(c1, after_job_id=first)["id"]
-        t = threading.Thread(target=complete)
-        t.start()
-        time.sleep(0.2)
-        assert not done.is_set()  # the completion waits for the submission
-    t.join(timeout=10)
-    assert done.is_set()
+        # The completion waits for the submission.
+        completed = start_blocked(db, c2, c1, lambda: call(c2, "complete_job", job_id=first))
+    assert outcome(completed)[0]["status"] == "completed"
     assert job(db, follower)["status"] == "queued"

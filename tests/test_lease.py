@@ -6,6 +6,8 @@ import psycopg
 import pytest
 
 from factories import call, events, job, make_job
+from races import gone
+from worker_handlers import wait_for
 
 
 def claimed(db, worker="w1", **fields):
@@ -81,7 +83,7 @@ def test_a_worker_dying_inside_its_claim_transaction_loses_nothing(db, connect):
     worker.execute("SELECT * FROM api.claim_jobs(queues => ARRAY['default'], worker => 'w')")
     pid = worker.info.backend_pid
     db.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    db.execute("SELECT pg_sleep(0.1)")
+    wait_for(lambda: gone(db, worker), "the worker's backend to end")
     assert job(db, job_id)["status"] == "queued"
     [row] = call(db, "claim_jobs", queues=["default"], worker="w2")
     assert row["id"] == job_id

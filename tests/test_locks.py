@@ -9,6 +9,7 @@ import psycopg
 import pytest
 
 from factories import call, job, make_job
+from races import outcome, start_blocked
 
 
 def claim(db, worker="w1", max_jobs=10, queues=("default",)):
@@ -164,3 +165,23 @@ def test_one_running_job_per_flow_under_concurrent_claims(db, connect):
     assert not overlaps
     assert db.execute("SELECT status::text, count(*) FROM jobs.job GROUP BY 1").fetchall() == \
         [("completed", 32)]
+
+
+@pytest.mark.parametrize("ending", ["commit", "rollback"])
+def test_a_claim_waits_for_a_concurrent_claim_of_the_same_lock(db, connect, ending):
+    """Scripted: c1 claims a job naming flow:F1 and has not committed; c2's
+    claim (which skips c1's row-locked job and picks the other job of that
+    flow) waits for c1's lock row. c1 commits: c2 gets nothing (the flow runs
+    once at a time). c1 rolls back: c2 gets the other job."""
+    first = make_job(db, queue="flows", locks=["flow:F1"])["id"]
+    second = make_job(db, queue="flows", locks=["flow:F1"])["id"]
+    c1, c2 = connect(), connect()
+    c1.execute("BEGIN")
+    assert [r["id"] for r in call(c1, "claim_jobs", queues=["flows"], worker="c1")] == [first]
+    claiming = start_blocked(db, c2, c1, lambda: [
+        r["id"] for r in call(c2, "claim_jobs", queues=["flows"], worker="c2")])
+    c1.execute(ending.upper())
+    running = first if ending == "commit" else second
+    assert outcome(claiming) == ([] if ending == "commit" else [second])
+    assert db.execute("SELECT id FROM jobs.job WHERE status = 'running'").fetchall() == [(running,)]
+    assert db.execute("SELECT job_id FROM jobs.job_lock").fetchall() == [(running,)]
