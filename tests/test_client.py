@@ -137,27 +137,11 @@ def test_submit_refuses_an_unknown_field_before_any_request() -> None:
     assert connections == []
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"name": "resize", "priority": 9}, PRIORITY_MESSAGE),
-    ({"name": "resize", "priority": 0}, PRIORITY_MESSAGE),
-    ({"name": ""}, 'new row for relation "job" violates check constraint "job_name_not_empty"'),
-])
-def test_submit_of_a_bad_value_is_invalid_input_with_the_servers_message(
-        api: Api, client: Client, fields: dict[str, Any], message: str) -> None:
-    """The server's message, status 400, and nothing stored."""
+def test_submit_of_a_bad_value_is_invalid_input_with_the_servers_message(client: Client) -> None:
+    """400 is InvalidInput with the server's message (the rule: test_transitions.py)."""
     with pytest.raises(InvalidInput) as refused:
-        client.submit(**fields)
-    assert refused.value.message == message
-    assert refused.value.status == 400
-    assert stored_jobs(api) == 0
-
-
-def test_submit_many_is_all_or_nothing(api: Api, client: Client) -> None:
-    """One bad job in the batch refuses the batch: none of it is stored."""
-    with pytest.raises(InvalidInput) as refused:
-        client.submit_many([{"name": "a"}, {"name": "b", "priority": 7}, {"name": "c"}])
-    assert refused.value.message == PRIORITY_MESSAGE
-    assert stored_jobs(api) == 0
+        client.submit_many([{"name": "a"}, {"name": "b", "priority": 9}])
+    assert (refused.value.status, refused.value.message) == (400, PRIORITY_MESSAGE)
 
 
 def test_submit_many_rows_with_different_keys_get_the_database_defaults(client: Client) -> None:
@@ -174,27 +158,12 @@ def test_submit_many_rows_with_different_keys_get_the_database_defaults(client: 
     assert client.get(b.id) == b
 
 
-def test_a_users_job_is_its_own_whatever_the_body_says(client: Client, alice: Client) -> None:
-    """owner follows a user's token; an admin may submit on someone's behalf."""
-    assert alice.submit("mine", owner="bob").owner == "alice"
-    assert client.submit("theirs", owner="bob").owner == "bob"
-
-
 # --- get, list, iter_jobs --------------------------------------------------------------
 
 def test_get_an_unknown_job_is_not_found(client: Client) -> None:
     with pytest.raises(NotFound) as missing:
         client.get(12345)
     assert missing.value.status == 404
-
-
-def test_get_another_users_job_is_not_found(client: Client, alice: Client, bob: Client) -> None:
-    """A job of someone else does not exist for a user; an admin sees it."""
-    job = bob.submit("private")
-    with pytest.raises(NotFound):
-        alice.get(job.id)
-    assert client.get(job.id).owner == "bob"
-    assert alice.list() == []
 
 
 def test_list_filters_by_equality_and_by_a_list_of_values(client: Client) -> None:
@@ -285,29 +254,9 @@ def test_update_changes_the_fields_the_database_allows(client: Client) -> None:
     assert client.get(job.id) == changed
 
 
-def test_update_of_an_unknown_or_unseen_job_is_not_found(alice: Client, bob: Client) -> None:
-    job = bob.submit("private")
-    with pytest.raises(NotFound):
-        alice.update(job.id, priority=3)
+def test_update_of_an_unknown_job_is_not_found(alice: Client) -> None:
     with pytest.raises(NotFound):
         alice.update(99999, priority=3)
-    assert bob.get(job.id).priority == 2
-
-
-def test_update_to_a_bad_value_is_invalid_input_and_keeps_the_job(client: Client) -> None:
-    job = client.submit("tune")
-    with pytest.raises(InvalidInput) as refused:
-        client.update(job.id, priority=9)
-    assert refused.value.message == PRIORITY_MESSAGE
-    assert client.get(job.id) == job
-
-
-def test_update_of_the_status_by_a_user_is_forbidden(alice: Client) -> None:
-    job = alice.submit("mine")
-    with pytest.raises(Forbidden) as refused:
-        alice.update(job.id, status="running")
-    assert refused.value.status == 403
-    assert alice.get(job.id).status == "queued"
 
 
 def test_update_without_fields_returns_the_job_unchanged(client: Client) -> None:
@@ -334,9 +283,9 @@ def test_cancel_a_running_job_asks_its_worker_to_stop(client: Client, worker: Cl
     assert client.get(job.id).status == "cancelled"
 
 
-@pytest.mark.parametrize("status", ["completed", "failed", "cancelled"])
-def test_cancel_a_finished_job_is_a_conflict(client: Client, worker: Client,
-                                             status: str) -> None:
+def test_cancel_a_finished_job_is_a_conflict(client: Client, worker: Client) -> None:
+    """409 is Conflict (which finished statuses refuse: test_transitions.py)."""
+    status = "completed"
     job = finish(client, worker, client.submit("done"), status)
     with pytest.raises(Conflict) as refused:
         client.cancel(job.id)
@@ -388,15 +337,6 @@ def test_retry_a_failed_job_submits_a_linked_retry(client: Client, worker: Clien
     assert (retry.name, retry.queue, retry.payload, retry.meta) == (
         "sync", "flows", {"page": 3}, {"flow": "F1"})
     assert client.get(original.id).status == "failed"
-
-
-def test_retry_a_job_without_errors_is_a_conflict(api: Api, client: Client) -> None:
-    job = client.submit("fine")
-    with pytest.raises(Conflict) as refused:
-        client.retry(job.id)
-    assert "only a failed job, or a completed one with errors, can be retried" in (
-        refused.value.message)
-    assert stored_jobs(api) == 1
 
 
 def test_retry_failed_retries_retries_each_failed_retry_once(
@@ -747,25 +687,13 @@ def test_cleanup_deletes_jobs_that_ended_longer_ago(api: Api, client: Client,
     assert client.cleanup().cleaned_jobs == 0
 
 
-def test_cleanup_refuses_an_age_out_of_range_and_a_user(client: Client, alice: Client) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        client.cleanup(max_age_hours=0)
-    assert refused.value.message == "max_age_hours must be between 1 and 168, not 0"
-    with pytest.raises(Forbidden):
-        alice.cleanup()
-
-
-def test_prune_keeps_the_newest_completed_jobs_of_a_queue(client: Client, worker: Client,
-                                                          alice: Client) -> None:
+def test_prune_keeps_the_newest_completed_jobs_of_a_queue(client: Client, worker: Client) -> None:
     client.configure_queue("mail", keep_completed=1)
     done = [finish(client, worker, client.submit("mail", queue="mail"), "completed")
             for i in range(3)]
     [pruned] = client.prune()
     assert (pruned.queue, pruned.reason, pruned.deleted) == ("mail", "keep_completed", 2)
     assert ids(client.list(queue="mail")) == [done[-1].id]
-    assert client.prune() == []
-    with pytest.raises(Forbidden):
-        alice.prune()
 
 
 def test_reap_expired_leases_puts_back_a_job_whose_worker_vanished(
@@ -801,8 +729,6 @@ def test_claim_hands_out_the_highest_priority_first_under_a_lease(
     assert ids(claimed) == [high.id, mid.id]
     assert all(j.status == "running" and j.worker == "w7" and j.lease_expires_at is not None
                for j in claimed)
-    assert ids(worker.claim(worker="w7")) == [low.id]
-    assert worker.claim(worker="w7") == []
 
 
 def test_claim_takes_only_the_queues_the_token_allows(client: Client,
@@ -816,11 +742,6 @@ def test_claim_takes_only_the_queues_the_token_allows(client: Client,
     assert refused.value.message == "this token may not claim jobs of queue images"
     assert refused.value.hint == "A worker token names its queues in its queues claim."
     assert ids(limited.claim(max_jobs=10)) == [mail.id]
-
-
-def test_a_user_may_not_claim(alice: Client) -> None:
-    with pytest.raises(Forbidden):
-        alice.claim()
 
 
 def test_heartbeat_reports_progress_and_extends_the_lease(client: Client,
