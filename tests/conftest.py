@@ -77,6 +77,21 @@ def db(_postgresql: psycopg.Connection) -> psycopg.Connection:
     return _postgresql
 
 
+@pytest.fixture(scope="module")
+def module_db(pg_server: NoopExecutor, jobsapi_db: NoopExecutor,
+              request: pytest.FixtureRequest) -> Iterator[psycopg.Connection]:
+    """One fresh database for a module's tests that each touch only rows they
+    make (a clone costs about 0.2 s): autocommit connection as the superuser."""
+    name = "module_" + request.module.__name__.replace(".", "_")
+    janitor = DatabaseJanitor(user="postgres", host=pg_server.host, port=pg_server.port,
+                              dbname=name, template_dbname=jobsapi_db.template_dbname,
+                              password=None)
+    janitor.init()
+    with psycopg.connect(dsn(pg_server.host, pg_server.port, name), autocommit=True) as conn:
+        yield conn
+    janitor.drop()
+
+
 @pytest.fixture
 def connect(db: psycopg.Connection) -> Iterator[Callable[..., psycopg.Connection]]:
     """Open more connections to the test's database (closed at the end)."""

@@ -24,7 +24,8 @@ PAIRS = [(a, b) for a, b in itertools.product(STATUSES, STATUSES) if a != b]
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), [p for p in PAIRS if p not in LEGAL])
-def test_illegal_transition_is_refused_and_row_unchanged(db, from_status, to_status):
+def test_illegal_transition_is_refused_and_row_unchanged(module_db, from_status, to_status):
+    db = module_db
     job_id = place(db, from_status)
     before = job(db, job_id)
     with pytest.raises(psycopg.Error) as info:
@@ -36,7 +37,8 @@ def test_illegal_transition_is_refused_and_row_unchanged(db, from_status, to_sta
 
 
 @pytest.mark.parametrize(("from_status", "to_status"), sorted(LEGAL))
-def test_legal_transition_is_recorded(db, from_status, to_status):
+def test_legal_transition_is_recorded(module_db, from_status, to_status):
+    db = module_db
     job_id = place(db, from_status)
     db.execute("UPDATE jobs.job SET status = %s WHERE id = %s", (to_status, job_id))
     assert job(db, job_id)["status"] == to_status
