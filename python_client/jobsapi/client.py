@@ -111,6 +111,12 @@ class Client:
     def _rpc(self, name: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._execute(self._rest.rpc(name, dict(params or {})))
 
+    def _report_ids(self, name: str, params: Mapping[str, Any]) -> builtins.list[int]:
+        """Call a worker's report function (complete_jobs, fail_jobs) and read
+        back only the ids of the jobs it ended, not their rows (the Worker)."""
+        rows = self._execute(self._rest.rpc(name, _drop_none(dict(params))).select("id"))
+        return [row["id"] for row in rows]
+
     def close(self) -> None:
         """Close the HTTP connections."""
         self._http.close()

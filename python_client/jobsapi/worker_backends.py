@@ -43,11 +43,12 @@ class Backend(Protocol):
                        lease_seconds: int) -> list[Heartbeat]:
         """Extend the leases of many jobs (heartbeat_jobs); the missing are lost."""
 
-    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
-        """Report jobs done (complete_jobs)."""
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[int]:
+        """Report jobs done (complete_jobs); the ids of those that ended. Only
+        the ids travel back: the worker has no use for the rows."""
 
-    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
-        """Report failed attempts (fail_jobs)."""
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[int]:
+        """Report failed attempts (fail_jobs); the ids of those reported."""
 
     def stop_worker(self, worker: str) -> None:
         """Mark the worker stopped (stop_worker)."""
@@ -88,11 +89,11 @@ class HttpBackend:
                        lease_seconds: int) -> list[Heartbeat]:
         return self.client.heartbeat_many(beats, worker=worker, lease_seconds=lease_seconds)
 
-    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
-        return self.client.complete_many(results, worker=worker)
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[int]:
+        return self.client._report_ids("complete_jobs", {"results": results, "worker": worker})
 
-    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
-        return self.client.fail_many(failures, worker=worker)
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[int]:
+        return self.client._report_ids("fail_jobs", {"failures": failures, "worker": worker})
 
     def stop_worker(self, worker: str) -> None:
         self.client.stop_worker(worker)
@@ -176,15 +177,15 @@ class SqlBackend:
                           (Jsonb(beats, dumps=_dumps), worker, lease_seconds))
         return [Heartbeat.from_row(r) for r in rows]
 
-    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[Job]:
-        rows = self._rows("SELECT * FROM api.complete_jobs(%s, %s)",
+    def complete_many(self, results: list[dict[str, Any]], worker: str) -> list[int]:
+        rows = self._rows("SELECT id FROM api.complete_jobs(%s, %s)",
                           (Jsonb(results, dumps=_dumps), worker))
-        return [Job.from_row(r) for r in rows]
+        return [r["id"] for r in rows]
 
-    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[Job]:
-        rows = self._rows("SELECT * FROM api.fail_jobs(%s, %s)",
+    def fail_many(self, failures: list[dict[str, Any]], worker: str) -> list[int]:
+        rows = self._rows("SELECT id FROM api.fail_jobs(%s, %s)",
                           (Jsonb(failures, dumps=_dumps), worker))
-        return [Job.from_row(r) for r in rows]
+        return [r["id"] for r in rows]
 
     def stop_worker(self, worker: str) -> None:
         self._rows("SELECT * FROM api.stop_worker(%s)", (worker,))
