@@ -49,30 +49,6 @@ def test_a_job_after_a_queued_job_is_scheduled(api):
     assert (follower["status"], follower["after_job_id"]) == ("scheduled", first)
 
 
-def test_the_first_job_shows_its_follower_as_next_job_id(api):
-    first = submit(api)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    assert get_job(api, first)["next_job_id"] == follower
-    assert get_job(api, follower)["next_job_id"] is None
-
-
-def test_a_waiting_follower_is_not_claimable(api):
-    first = submit(api)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    assert claim(api) == [first]
-    assert claim(api) == []
-    assert statuses(api, follower) == ["scheduled"]
-
-
-def test_the_follower_is_queued_and_claimable_once_the_first_completes(api):
-    first = submit(api)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    assert claim(api) == [first]
-    complete(api, first)
-    assert statuses(api, follower) == ["queued"]
-    assert claim(api) == [follower]
-
-
 def test_a_follower_with_a_later_run_at_waits_for_it_after_the_first_completes(api):
     first = submit(api)["id"]
     follower = submit(api, after_job_id=first, run_at="2999-01-01T00:00:00Z")["id"]
@@ -84,40 +60,6 @@ def test_a_follower_with_a_later_run_at_waits_for_it_after_the_first_completes(a
     assert claim(api) == [follower]
 
 
-def test_the_follower_is_cancelled_when_the_first_fails_for_good(api):
-    first = submit(api, max_attempts=1)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    claim(api)
-    assert fail(api, first)["status"] == "failed"
-    assert statuses(api, first, follower) == ["failed", "cancelled"]
-    assert claim(api) == []
-
-
-def test_the_follower_waits_while_the_first_is_retried_after_a_failed_attempt(api):
-    first = submit(api, max_attempts=2)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    claim(api)
-    assert fail(api, first)["status"] == "scheduled"
-    assert statuses(api, follower) == ["scheduled"]
-
-
-def test_the_follower_is_cancelled_when_the_first_is_cancelled(api):
-    first = submit(api)["id"]
-    follower = submit(api, after_job_id=first)["id"]
-    r = api.rpc("cancel_job", {"job_id": first})
-    assert r.status_code == 200, r.text
-    assert statuses(api, first, follower) == ["cancelled", "cancelled"]
-    assert str(first) in get_job(api, follower)["message"]
-
-
-def test_cancelling_the_head_of_a_chain_cancels_the_whole_chain(api):
-    first = submit(api)["id"]
-    second = submit(api, after_job_id=first)["id"]
-    third = submit(api, after_job_id=second)["id"]
-    assert api.rpc("cancel_job", {"job_id": first}).status_code == 200
-    assert statuses(api, first, second, third) == ["cancelled"] * 3
-
-
 def test_other_jobs_are_claimed_and_updated_while_a_follower_waits(api):
     first = submit(api, priority=1)["id"]
     submit(api, after_job_id=first)
@@ -126,15 +68,6 @@ def test_other_jobs_are_claimed_and_updated_while_a_follower_waits(api):
     r = api.patch(f"/jobs?id=eq.{first}", json={"priority": 3})
     assert r.status_code == 204, r.text
     assert complete(api, other)["status"] == "completed"
-
-
-def test_after_a_completed_job_the_new_job_is_queued_at_once(api):
-    first = submit(api)["id"]
-    claim(api)
-    complete(api, first)
-    follower = submit(api, after_job_id=first)
-    assert follower["status"] == "queued"
-    assert claim(api) == [follower["id"]]
 
 
 def test_after_an_unknown_job_is_404(api):
@@ -166,34 +99,7 @@ def test_a_jobs_user_can_submit_a_follow_up(api):
 # --- scheduled jobs (run_at)
 
 
-def test_a_job_with_run_at_in_the_future_is_scheduled_and_not_claimed(api):
-    job = submit(api, run_at="2999-01-01T00:00:00Z")
-    assert job["status"] == "scheduled"
-    assert claim(api) == []
-    assert statuses(api, job["id"]) == ["scheduled"]
-
-
-def test_a_scheduled_job_is_claimed_once_due(api):
-    job_id = submit(api, run_at="2999-01-01T00:00:00Z")["id"]
-    api.sql("UPDATE jobs.job SET run_at = now() - interval '1 second' WHERE id = %s", job_id)
-    assert claim(api) == [job_id]
-    running = get_job(api, job_id)
-    assert (running["status"], running["attempts"]) == ("running", 1)
-    assert running["started_at"] is not None
-
-
 # --- partial results while running
-
-
-def test_heartbeat_result_is_merged_and_visible_while_running(api):
-    job_id = submit(api)["id"]
-    claim(api)
-    heartbeat(api, job_id, result={"devices": {"eosdist": {"failed": False}}})
-    heartbeat(api, job_id, result={"change_score": 21}, progress=50)
-    job = get_job(api, job_id)
-    assert job["status"] == "running"
-    assert job["progress"] == 50
-    assert job["result"] == {"devices": {"eosdist": {"failed": False}}, "change_score": 21}
 
 
 def test_heartbeat_finished_items_appends_one_item_or_an_array(api):
@@ -214,16 +120,6 @@ def test_complete_keeps_the_finished_items_and_sets_the_final_result(api):
     job = get_job(api, job_id)
     assert (job["status"], job["finished_items"], job["result"]) == \
         ("completed", ["eosdist"], {"devices": 1})
-
-
-def test_heartbeat_of_a_job_held_by_another_worker_is_409(api):
-    job_id = submit(api)["id"]
-    claim(api)
-    r = api.rpc("heartbeat", {"job_id": job_id, "worker": "w2", "finished_items": ["x"]},
-                role="jobs_worker", sub="w2")
-    assert r.status_code == 409, r.text
-    assert r.json()["code"] == "PT409"
-    assert get_job(api, job_id)["finished_items"] == []
 
 
 # --- page / per_page

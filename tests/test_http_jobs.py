@@ -111,13 +111,6 @@ def test_post_keeps_the_given_fields(api):
     assert read(api, row["id"])["payload"] == {"file": "a.csv", "rows": [1, 2]}
 
 
-def test_post_with_run_at_in_the_future_is_scheduled(api):
-    later = (now() + timedelta(hours=1)).isoformat()
-    row = submit(api, name="later", run_at=later)
-    assert row["status"] == "scheduled"
-    assert at(row["run_at"]) == at(later)
-
-
 def test_post_with_run_at_in_the_past_is_queued(api):
     row = submit(api, name="overdue", run_at=(now() - timedelta(hours=1)).isoformat())
     assert row["status"] == "queued"
@@ -407,17 +400,6 @@ def test_patch_without_a_filter_match_changes_nothing(api):
     assert read(api, job_id)["priority"] == 2
 
 
-def test_patch_run_at_into_the_future_delays_a_queued_job(api):
-    job_id = submit(api, queue="later")["id"]
-    response = api.patch(f"/jobs?id=eq.{job_id}", headers=RETURN,
-                         json={"run_at": (now() + timedelta(hours=1)).isoformat()})
-    assert response.status_code == 200, response.text
-    claimed = api.rpc("claim_jobs", {"queues": ["later"], "worker": "w1"})
-    assert claimed.status_code == 200, claimed.text
-    assert claimed.json() == []
-    assert read(api, job_id)["status"] == "scheduled"
-
-
 def test_patch_queued_to_cancelled(api):
     job_id = submit(api)["id"]
     response = api.patch(f"/jobs?id=eq.{job_id}", json={"status": "cancelled"}, headers=RETURN)
@@ -429,16 +411,6 @@ def test_patch_queued_to_cancelled(api):
                    " WHERE job_id = %s ORDER BY id", job_id)[-1] == ("queued", "cancelled", "admin")
 
 
-def test_patch_scheduled_to_queued(api):
-    job_id = submit(api, run_at=(now() + timedelta(hours=1)).isoformat())["id"]
-    response = api.patch(f"/jobs?id=eq.{job_id}", json={"status": "queued"}, headers=RETURN)
-    assert response.status_code == 200, response.text
-    row = read(api, job_id)
-    # Queued by hand means: run it now.
-    assert row["status"] == "queued"
-    assert datetime.fromisoformat(row["run_at"]) <= now()
-
-
 def test_patch_completed_to_running_is_409_naming_both_states(api):
     job_id = submit(api)["id"]
     finish(api, job_id, "completed")
@@ -446,47 +418,6 @@ def test_patch_completed_to_running_is_409_naming_both_states(api):
     body = error_of(api.patch(f"/jobs?id=eq.{job_id}", json={"status": "running"}), 409, "PT409")
     assert "completed" in body["message"] and "running" in body["message"]
     assert read(api, job_id) == before
-
-
-def test_patch_running_to_cancelled_is_409(api):
-    job_id = submit(api)["id"]
-    claim(api, job_id)
-    before = read(api, job_id)
-    body = error_of(api.patch(f"/jobs?id=eq.{job_id}", json={"status": "cancelled"}), 409,
-                    "PT409")
-    assert "running" in body["message"] and "cancelled" in body["message"]
-    assert read(api, job_id) == before
-
-
-@pytest.mark.parametrize("target", ["queued", "scheduled", "cancelled", "failed"])
-def test_patch_of_a_finished_job_status_is_409(api, target):
-    job_id = submit(api)["id"]
-    finish(api, job_id, "completed")
-    before = read(api, job_id)
-    error_of(api.patch(f"/jobs?id=eq.{job_id}", json={"status": target}), 409, "PT409")
-    assert read(api, job_id) == before
-
-
-def test_refused_patch_changes_no_other_field_either(api):
-    job_id = submit(api, priority=1)["id"]
-    finish(api, job_id, "completed")
-    before = read(api, job_id)
-    events_before = api.sql("SELECT count(*) FROM jobs.job_event")
-    response = api.patch(f"/jobs?id=eq.{job_id}", json={"status": "queued", "priority": 4,
-                                                          "name": "renamed"})
-    error_of(response, 409, "PT409")
-    assert read(api, job_id) == before
-    assert api.sql("SELECT count(*) FROM jobs.job_event") == events_before
-
-
-def test_refused_patch_of_many_rows_changes_none_of_them(api):
-    done = submit(api, name="d", queue="many")["id"]
-    finish(api, done, "completed")
-    queued = submit(api, name="q", queue="many")["id"]
-    response = api.patch("/jobs?queue=eq.many", json={"status": "cancelled"})
-    error_of(response, 409, "PT409")
-    assert read(api, queued)["status"] == "queued"
-    assert read(api, done)["status"] == "completed"
 
 
 # --- DELETE ------------------------------------------------------------------------
@@ -547,12 +478,6 @@ def test_every_transition_is_an_event_with_the_jwt_subject_as_actor(api):
     ]
     times = [at(e["happened_at"]) for e in events]
     assert times == sorted(times)
-
-
-def test_a_field_change_without_status_change_is_no_event(api):
-    job_id = submit(api)["id"]
-    assert api.patch(f"/jobs?id=eq.{job_id}", json={"priority": 4}).status_code == 204
-    assert api.sql("SELECT count(*) FROM jobs.job_event WHERE job_id = %s", job_id) == [(1,)]
 
 
 def test_events_of_a_batch_submission_name_the_submitter(api):
