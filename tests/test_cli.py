@@ -459,6 +459,13 @@ def test_worker_with_a_bad_handler_exits_2(jobsapi: Run, spec: str, message: str
     assert message in result.err
 
 
+def test_worker_with_a_batch_smaller_than_its_concurrency_exits_2(jobsapi: Run) -> None:
+    result = jobsapi("worker", "worker_handlers:double", "--queue", QUEUE, "--concurrency", "4",
+                     "--batch-size", "2")
+    assert result.code == 2
+    assert "batch_size (2) must be at least concurrency (4)" in result.err
+
+
 @pytest.mark.parametrize("option", [("--concurrency", "0"), ("--lease", "-5"),
                                     ("--batch-size", "many")])
 def test_worker_with_a_bad_number_exits_2(jobsapi: Run, option: tuple[str, str]) -> None:

@@ -236,9 +236,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     queues = [q.strip() for value in args.queue or [] for q in value.split(",") if q.strip()]
     dsn = args.dsn or os.environ.get("JOBSAPI_DSN")
     source: Client | str = dsn if dsn else client_for(args)
-    worker = Worker(source, queues or None, args.handler, args.concurrency, name=args.name,
-                    lease_seconds=args.lease, poll_interval=args.poll_interval,
-                    batch_size=args.batch_size, maintenance_interval=args.maintenance_interval)
+    try:
+        worker = Worker(source, queues or None, args.handler, args.concurrency, name=args.name,
+                        lease_seconds=args.lease, poll_interval=args.poll_interval,
+                        batch_size=args.batch_size,
+                        maintenance_interval=args.maintenance_interval)
+    except ValueError as exc:  # settings that do not go together
+        print(f"jobsapi: {exc}", file=sys.stderr)
+        return out.USAGE
     try:
         worker.run()
     except KeyboardInterrupt:
@@ -320,7 +325,7 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
                    "worker's jobs are taken back")
     p.add_argument("--poll-interval", type=float, default=1.0)
     p.add_argument("--batch-size", type=_positive_int, help="most jobs one claim takes (default: "
-                   "concurrency); more holds jobs ready for many short jobs")
+                   "concurrency, and never less); more holds jobs ready for many short jobs")
     p.add_argument("--maintenance-interval", type=_interval_arg, default=60, metavar="SECONDS",
                    help="where pg_cron does not run maintenance, "
                    "run it at most this often across all workers (default 60; 0 never)")

@@ -178,6 +178,9 @@ class Worker:
                  batch_size: int | None = None, maintenance_interval: int = 60) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if batch_size is not None and batch_size < concurrency:
+            raise ValueError(f"batch_size ({batch_size}) must be at least concurrency"
+                             f" ({concurrency}): a claim fills every free handler")
         if poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
         if not 0 <= maintenance_interval <= 86400:
@@ -187,7 +190,7 @@ class Worker:
             list(queues) if queues is not None else None)
         self.handler = handler
         self.concurrency = concurrency
-        self.batch_size = max(concurrency, batch_size or concurrency)
+        self.batch_size = batch_size or concurrency
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_seconds = lease_seconds
         self.heartbeat_interval = heartbeat_interval or min(lease_seconds / 3, 5.0)
@@ -206,6 +209,10 @@ class Worker:
         self._reporting: dict[int, JobRun] = {}
         self._sent: dict[int, float] = {}
         self._lock = threading.Lock()
+        # Outcomes are sent by a thread of their own (_send_outcomes), beside
+        # the claims; one flush at a time.
+        self._outcomes = threading.Event()
+        self._flush_lock = threading.Lock()
         self._signals = 0
 
     # -- control ------------------------------------------------------------
@@ -232,6 +239,8 @@ class Worker:
         threads = [threading.Thread(target=self._work, name=f"jobsapi-run-{i}", daemon=True)
                    for i in range(self.concurrency)]
         threads.append(threading.Thread(target=self._beat, name="jobsapi-heartbeat",
+                                        daemon=True))
+        threads.append(threading.Thread(target=self._send_outcomes, name="jobsapi-report",
                                         daemon=True))
         if self.backend.can_listen:
             threads.append(threading.Thread(target=self.backend.listen, name="jobsapi-listen",
@@ -293,7 +302,6 @@ class Worker:
             self._wake.clear()
             wait = self.poll_interval
             try:
-                self._flush()
                 if claim_lost:
                     # A claim whose answer never came may have claimed jobs
                     # all the same: take them up rather than leave them to
@@ -367,6 +375,27 @@ class Worker:
                 log.warning("maintenance failed: %s", exc)
             self._halt.wait(self.maintenance_interval)
 
+    def _send_outcomes(self) -> None:
+        """Send outcomes as handlers finish them, so that the loop thread
+        claims while the last batch is reported. While the server cannot be
+        reached, try again at most a second apart (the heartbeats keep the
+        jobs' leases meanwhile)."""
+        outage_since: float | None = None
+        while not self._halt.is_set():
+            self._outcomes.wait(1.0)
+            self._outcomes.clear()
+            try:
+                self._flush()
+                outage_since = None
+            except JobsApiError as exc:
+                now = time.monotonic()
+                if outage_since is None:
+                    outage_since = now
+                delay = self._retry_delay(now - outage_since)
+                log.warning("could not report outcomes (%s); trying again in %.1fs", exc, delay)
+                self._halt.wait(delay)
+                self._outcomes.set()
+
     def _drain(self) -> None:
         """After a stop: wait for running jobs, reporting as they finish."""
         while True:
@@ -432,6 +461,7 @@ class Worker:
                     if outcome is not None and reported_later:
                         self._outbox.append(outcome)
                     self.processed += 1
+                self._outcomes.set()
                 self._wake.set()
 
     def _execute(self, run: JobRun) -> tuple[str, dict[str, Any]] | None:
@@ -459,7 +489,13 @@ class Worker:
     def _flush(self) -> None:
         """Send finished outcomes: one complete_jobs and one fail_jobs call.
         Raises only when the server could not be asked (the outcomes are kept
-        for the next try); a refused report fails or is dropped, logged."""
+        for the next try); a refused report fails or is dropped, logged. One
+        flush at a time: a caller waits for the one under way (_drain thus
+        knows that nothing is in flight)."""
+        with self._flush_lock:
+            self._flush_locked()
+
+    def _flush_locked(self) -> None:
         with self._lock:
             outbox, self._outbox = self._outbox, []
         if not outbox:
