@@ -20,6 +20,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -35,6 +36,8 @@ from .stack import BenchStack
 
 LATENCY_SAMPLES = 200
 LATENCY_QUEUE = "latency"
+# Seconds an idle worker is watched for the claims it sends.
+IDLE_SECONDS = 3.0
 # Jobs prefilled per throughput run: more than SECONDS can drain here.
 PREFILL = 30_000
 BATCH = 100  # batch_size of the batched runs: claim many, complete many
@@ -99,8 +102,12 @@ def notify_floor(stack: BenchStack) -> Latency:
     return Latency("floor: insert + NOTIFY → listener", samples)
 
 
-def submit_to_start(stack: BenchStack, over_http: bool) -> Latency:
-    """Submit one job at a time; time until the LISTENing worker's handler starts it."""
+def submit_to_start(stack: BenchStack, over_http: bool, http_worker: bool = False) -> Latency:
+    """Submit one job at a time; time until the worker's handler starts it:
+    a worker on the connection string that LISTENs (polling every 30 s), or
+    one over HTTP at its default poll interval (1 s), whose claim waits in
+    the database for a job (a long poll). For the HTTP worker, the claims
+    it sent per second while idle are counted too."""
     reset(stack.dsn)
     started: dict[int, float] = {}
     ran = threading.Event()
@@ -109,7 +116,18 @@ def submit_to_start(stack: BenchStack, over_http: bool) -> Latency:
         started[run.payload["n"]] = time.perf_counter()
         ran.set()
 
-    worker = Worker(stack.dsn, [LATENCY_QUEUE], handler, poll_interval=30)
+    if http_worker:
+        worker = Worker(Client(stack.api_url, stack.token), [LATENCY_QUEUE], handler)
+    else:
+        worker = Worker(stack.dsn, [LATENCY_QUEUE], handler, poll_interval=30)
+    claims = [0]
+    claim = worker.backend.claim
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        claims[0] += 1
+        return claim(*args, **kwargs)
+
+    worker.backend.claim = counted  # type: ignore[method-assign]
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False},
                               daemon=True)
     thread.start()
@@ -118,6 +136,9 @@ def submit_to_start(stack: BenchStack, over_http: bool) -> Latency:
     try:
         with psycopg.connect(stack.dsn, autocommit=True) as conn:
             time.sleep(0.5)  # the worker is listening and idle
+            idle_from, idle_claims = time.perf_counter(), claims[0]
+            time.sleep(IDLE_SECONDS)
+            idle_rate = (claims[0] - idle_claims) / (time.perf_counter() - idle_from)
             for n in range(LATENCY_SAMPLES):
                 ran.clear()
                 began = time.perf_counter()
@@ -135,7 +156,10 @@ def submit_to_start(stack: BenchStack, over_http: bool) -> Latency:
         worker.stop()
         thread.join(30)
         client.close()
-    name = "POST /jobs → worker (LISTEN)" if over_http else "SQL insert → worker (LISTEN)"
+    if http_worker:
+        name = f"POST /jobs → HTTP worker (long poll; idle: {idle_rate:.1f} claims/s)"
+    else:
+        name = "POST /jobs → worker (LISTEN)" if over_http else "SQL insert → worker (LISTEN)"
     return Latency(name, samples)
 
 
@@ -165,7 +189,8 @@ def drain(stack: BenchStack, over_http: bool, concurrency: int, batch_size: int)
 
 def measure_worker(stack: BenchStack) -> tuple[list[Latency], list[Throughput]]:
     latencies = [notify_floor(stack), submit_to_start(stack, over_http=False),
-                 submit_to_start(stack, over_http=True)]
+                 submit_to_start(stack, over_http=True),
+                 submit_to_start(stack, over_http=True, http_worker=True)]
     reset(stack.dsn)
     one = pgbench_tps(stack, "ceiling_insert_1", "INSERT INTO bench.scratch (payload) "
                       "VALUES ('{\"n\": 1}');", clients=1)

@@ -627,10 +627,10 @@ A scheduled or queued job becomes cancelled at once. A running job becomes cance
 
 
 --
--- Name: claim_jobs(text[], text, integer, integer); Type: FUNCTION; Schema: api; Owner: -
+-- Name: claim_jobs(text[], text, integer, integer, numeric); Type: FUNCTION; Schema: api; Owner: -
 --
 
-CREATE FUNCTION api.claim_jobs(queues text[] DEFAULT NULL::text[], worker text DEFAULT NULL::text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300) RETURNS SETOF api.jobs
+CREATE FUNCTION api.claim_jobs(queues text[] DEFAULT NULL::text[], worker text DEFAULT NULL::text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300, wait_seconds numeric DEFAULT 0) RETURNS SETOF api.jobs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -638,6 +638,8 @@ DECLARE
     v_worker text := coalesce(nullif(worker, ''), jobs_internal.current_actor());
     v_queues text[] := jobs_internal.claimable_queues(queues);
     v_ids bigint[];
+    v_deadline timestamptz;
+    v_waiting boolean := FALSE;
 BEGIN
     IF max_jobs IS NULL OR max_jobs NOT BETWEEN 1 AND 1000 THEN
         RAISE EXCEPTION 'max_jobs must be between 1 and 1000, not %', max_jobs
@@ -649,12 +651,32 @@ BEGIN
             USING ERRCODE = '22023';
     END IF;
 
-    PERFORM jobs_internal.see_worker(v_worker, v_queues);
+    IF wait_seconds IS NULL OR wait_seconds NOT BETWEEN 0 AND 30 THEN
+        RAISE EXCEPTION 'wait_seconds must be between 0 and 30, not %', wait_seconds
+            USING ERRCODE = '22023';
+    END IF;
+    v_deadline := clock_timestamp() + make_interval(secs => wait_seconds);
 
     -- No housekeeping here: maintenance (api.run_maintenance) rescues
     -- expired leases and queues due jobs; a due scheduled job is taken
     -- directly (pick_due_jobs.sql).
-    v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
+    -- A long poll (wait_seconds > 0): look again every 10 ms until a job is
+    -- due or the time is up, for a worker that cannot LISTEN (over HTTP).
+    -- Each statement here sees what committed since the last. Only a few
+    -- claims wait at once (claim_wait_slot), so that waiting never takes all
+    -- of PostgREST's connections; the others answer at once.
+    LOOP
+        v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
+        EXIT WHEN v_ids <> '{}' OR clock_timestamp() >= v_deadline;
+        IF NOT v_waiting THEN
+            v_waiting := jobs_internal.claim_wait_slot();
+            EXIT WHEN NOT v_waiting;
+        END IF;
+        PERFORM pg_sleep(0.01);
+    END LOOP;
+    -- After the wait: the worker's row stays locked from here to the end
+    -- of the claim, and a heartbeat of the same worker must not wait on it.
+    PERFORM jobs_internal.see_worker(v_worker, v_queues);
     IF EXISTS (
         SELECT FROM jobs.job AS j WHERE j.id = ANY(v_ids) AND j.locks <> '{}'
     ) THEN
@@ -664,7 +686,8 @@ BEGIN
     SET
         status = 'running',
         worker = v_worker,
-        lease_expires_at = now() + make_interval(secs => lease_seconds)
+        -- From now, not from when a long poll began.
+        lease_expires_at = clock_timestamp() + make_interval(secs => lease_seconds)
     WHERE j.id = ANY(v_ids);
 
     RETURN QUERY
@@ -676,12 +699,12 @@ $$;
 
 
 --
--- Name: FUNCTION claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer); Type: COMMENT; Schema: api; Owner: -
+-- Name: FUNCTION claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric); Type: COMMENT; Schema: api; Owner: -
 --
 
-COMMENT ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer) IS 'Claim due jobs for a worker
+COMMENT ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric) IS 'Claim due jobs for a worker
 
-Hands up to max_jobs (1-1000) due jobs (queued, or scheduled with run_at come) of the given queues (when null: every queue the token allows) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job. 403 for a queue the worker token does not allow (its queues claim).';
+Hands up to max_jobs (1-1000) due jobs (queued, or scheduled with run_at come) of the given queues (when null: every queue the token allows) to the worker: highest priority first, then oldest. Skips paused queues and jobs whose named locks another running job holds (the claimed job then holds them). Each job becomes running under a lease of lease_seconds; report with heartbeat, complete_job or fail_job before it ends. Two concurrent callers never get the same job. With wait_seconds (0-30) and nothing due, it waits that long for a job to come due before it answers (a long poll, for workers over HTTP, which cannot LISTEN): a job submitted meanwhile is handed out within about 10 ms. At most jobsapi.max_waiting_claims claims (default 4) wait at once, so that waiting claims never hold all of PostgREST''s connections; the others answer at once. 403 for a queue the worker token does not allow (its queues claim).';
 
 
 --
@@ -2450,6 +2473,28 @@ $$;
 
 
 --
+-- Name: claim_wait_slot(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.claim_wait_slot() RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_slots integer := coalesce(
+        nullif(current_setting('jobsapi.max_waiting_claims', TRUE), '')::integer, 4
+    );
+BEGIN
+    FOR v_slot IN 1..v_slots LOOP
+        IF pg_try_advisory_xact_lock(hashtext('jobsapi.claim_wait'), v_slot) THEN
+            RETURN TRUE;
+        END IF;
+    END LOOP;
+    RETURN FALSE;
+END;
+$$;
+
+
+--
 -- Name: claimable_queues(text[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -3469,17 +3514,21 @@ CREATE FUNCTION jobs_internal.pick_due_scheduled(queues text[], paused text[], m
     AS $$
 DECLARE
     v_ids bigint[];
+    -- The wall clock, not the transaction's start: a long-poll claim sees
+    -- jobs that come due while it waits. Read once, so that it bounds the
+    -- index scan.
+    v_now timestamptz := clock_timestamp();
 BEGIN
     IF (
         SELECT j.run_at FROM jobs.job AS j
         WHERE j.status = 'scheduled' AND NOT j.waiting
         ORDER BY j.run_at
         LIMIT 1
-    ) <= now() THEN
+    ) <= v_now THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
             WHERE
-                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= v_now
                 AND (queues IS NULL OR j.queue = ANY(queues))
                 AND j.queue <> ALL(paused)
                 AND (
@@ -4148,7 +4197,9 @@ CREATE FUNCTION jobs_internal.tg_job__events_update() RETURNS trigger
 DECLARE
     v_actor text := jobs_internal.current_actor();
 BEGIN
-    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    -- happened_at from the wall clock: a long-poll claim's transaction may
+    -- have begun long before (claim_jobs' wait_seconds).
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message, happened_at)
     SELECT
         n.id,
         o.status,
@@ -4157,7 +4208,8 @@ BEGIN
         CASE
             WHEN n.error IS DISTINCT FROM o.error THEN n.error
             ELSE n.message
-        END
+        END,
+        clock_timestamp()
     FROM old_rows AS o
     INNER JOIN new_rows AS n ON o.id = n.id
     WHERE o.status IS DISTINCT FROM n.status;
@@ -4335,7 +4387,9 @@ BEGIN
     CASE NEW.status
         WHEN 'running' THEN
             PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
-            NEW.started_at := now();
+            -- The wall clock, not the transaction's start: a long-poll claim
+            -- (claim_jobs' wait_seconds) may have begun long before.
+            NEW.started_at := clock_timestamp();
             NEW.ended_at := NULL;
             NEW.attempts := OLD.attempts + 1;
         WHEN 'completed', 'failed', 'cancelled' THEN
@@ -7437,12 +7491,12 @@ GRANT ALL ON FUNCTION api.cancel_job(job_id bigint) TO jobs_admin;
 
 
 --
--- Name: FUNCTION claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer); Type: ACL; Schema: api; Owner: -
+-- Name: FUNCTION claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric); Type: ACL; Schema: api; Owner: -
 --
 
-REVOKE ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer) FROM PUBLIC;
-GRANT ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer) TO jobs_worker;
-GRANT ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer) TO jobs_admin;
+REVOKE ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric) TO jobs_worker;
+GRANT ALL ON FUNCTION api.claim_jobs(queues text[], worker text, max_jobs integer, lease_seconds integer, wait_seconds numeric) TO jobs_admin;
 
 
 --
@@ -7899,6 +7953,13 @@ GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_admin;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO anon;
+
+
+--
+-- Name: FUNCTION claim_wait_slot(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.claim_wait_slot() FROM PUBLIC;
 
 
 --

@@ -165,7 +165,7 @@ api.long_running_jobs,
 api.queue_depth
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION
-api.claim_jobs(text[], text, integer, integer),
+api.claim_jobs(text[], text, integer, integer, numeric),
 api.heartbeat(bigint, text, integer, text, jsonb, integer, jsonb),
 api.heartbeat_jobs(jsonb, text, integer),
 api.complete_jobs(jsonb, text),

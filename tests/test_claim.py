@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import psycopg
 import pytest
 
 from factories import call, events, job, make_job
+from worker_handlers import wait_for
 
 
 def claim(db, **kw):
@@ -110,3 +113,63 @@ def test_empty_worker_name_falls_back_to_the_caller(db):
     make_job(db)
     [row] = call(db, "claim_jobs", queues=["default"], worker="")
     assert row["worker"] == "postgres"
+
+
+# --- long polls (wait_seconds): for workers that cannot LISTEN
+
+
+def sleeping(observer, conn) -> bool:
+    """Whether conn's claim waits in its long poll now."""
+    row = observer.execute("SELECT wait_event FROM pg_stat_activity WHERE pid = %s",
+                           (conn.info.backend_pid,)).fetchone()
+    return row == ("PgSleep",)
+
+
+def long_poll(conn, seconds: float = 20):
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(lambda: [r["id"] for r in claim(conn, wait_seconds=seconds)])
+    pool.shutdown(wait=False)
+    observer = psycopg.connect(host=conn.info.host, port=conn.info.port,
+                               dbname=conn.info.dbname, user=conn.info.user, autocommit=True)
+    try:
+        wait_for(lambda: future.done() or sleeping(observer, conn), "the claim to wait")
+    finally:
+        observer.close()
+    return future
+
+
+def test_a_long_poll_hands_out_a_job_submitted_while_it_waits(db, connect):
+    waiting = connect()
+    claimed = long_poll(waiting)
+    assert not claimed.done()
+    job_id = make_job(db)["id"]
+    assert claimed.result(timeout=20) == [job_id]
+    assert job(db, job_id)["status"] == "running"
+
+
+def test_only_so_many_claims_wait_at_once(db, connect):
+    """jobsapi.max_waiting_claims bounds the waiting claims (each holds a
+    PostgREST connection); another answers at once, with what is due."""
+    first, second = connect(), connect()
+    for conn in (first, second):
+        conn.execute("SET jobsapi.max_waiting_claims = 1")
+    claimed = long_poll(first)
+    assert claim(second, wait_seconds=20, worker="w2") == []
+    assert not claimed.done()  # the second did not wait the 20 s beside it
+    job_id = make_job(db)["id"]
+    assert claimed.result(timeout=20) == [job_id]
+
+
+def test_a_heartbeat_of_the_same_worker_does_not_wait_for_its_long_poll(db, connect):
+    held = make_job(db)["id"]
+    claim(db, worker="w1")
+    claimed = long_poll(connect())
+    [beat] = call(connect(), "heartbeat_jobs", beats=[{"job_id": held}], worker="w1")
+    assert (beat["job_id"], not claimed.done()) == (held, True)
+    make_job(db)
+    assert len(claimed.result(timeout=20)) == 1
+
+
+def test_a_long_poll_longer_than_30_seconds_is_refused(db):
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="wait_seconds must be"):
+        claim(db, wait_seconds=31)

@@ -124,3 +124,19 @@ def test_workers_run_maintenance_where_pg_cron_does_not(api: Api, workers: Worke
     assert client.wait(job_id, timeout=20, poll_interval=0.1).result == "rescued"
     assert client.maintenance().mode == "workers"
     assert client.maintenance().runs >= 1
+
+
+def test_an_http_worker_long_polls_and_starts_a_new_job_before_its_next_poll(
+        api: Api, workers: Workers) -> None:
+    """Over HTTP there is no LISTEN: the worker's claim waits in the
+    database (claim_jobs' wait_seconds, up to its poll interval), so a job
+    submitted meanwhile starts at once, and an idle worker sends one claim
+    per interval."""
+    started = threading.Event()
+    workers.start(lambda run: started.set(), workers.source("http"), poll_interval=SLOW_POLL)
+    wait_for(lambda: api.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"
+                             " AND query LIKE '%claim_jobs%'")[0][0], "the claim to wait")
+    [(job_id,)] = api.sql("INSERT INTO api.jobs (queue, name) VALUES (%s, 'now') RETURNING id",
+                          QUEUE)
+    assert_started_when_due(api, job_id)
+    assert started.is_set()

@@ -511,11 +511,14 @@ class Client:
     # -- worker routes --------------------------------------------------------
 
     def claim(self, queues: Iterable[str] | None = None, *, worker: str | None = None,
-              max_jobs: int = 1, lease_seconds: int = 300) -> builtins.list[Job]:
-        """Claim up to max_jobs due jobs; each is running under a lease."""
+              max_jobs: int = 1, lease_seconds: int = 300,
+              wait_seconds: float | None = None) -> builtins.list[Job]:
+        """Claim up to max_jobs due jobs; each is running under a lease. With
+        wait_seconds (0-30) and nothing due, the server waits that long for a
+        job before it answers (a long poll)."""
         params = _drop_none({"queues": list(queues) if queues is not None else None,
                              "worker": worker, "max_jobs": max_jobs,
-                             "lease_seconds": lease_seconds})
+                             "lease_seconds": lease_seconds, "wait_seconds": wait_seconds})
         return [Job.from_row(r) for r in self._rpc("claim_jobs", params)]
 
     def heartbeat(self, job_id: int, *, worker: str | None = None,

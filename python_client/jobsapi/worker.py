@@ -311,9 +311,16 @@ class Worker:
                     claim_lost = False
                 free = min(self.batch_size - len(self._running), MAX_CLAIM)
                 if free > 0:
+                    # A worker that cannot LISTEN (over HTTP) asks the
+                    # database to wait for a job, up to a poll interval (at
+                    # most 5 s, which is also how long a stop may wait for
+                    # it): a job submitted meanwhile starts at once, and an
+                    # idle worker sends one request per interval.
+                    long_poll = 0.0 if self.backend.can_listen else min(self.poll_interval, 5.0)
+                    asked = time.monotonic()
                     try:
                         jobs = self.backend.claim(self.queues, self.name, free,
-                                                  self.lease_seconds)
+                                                  self.lease_seconds, long_poll)
                     except Undecodable as exc:
                         jobs = self._adopt(f"the jobs of a claim cannot all be read ({exc})")
                     except (Unavailable, ServerError):
@@ -321,7 +328,9 @@ class Worker:
                         raise
                     for job in jobs:
                         self._start(job)
-                    if len(jobs) < free:
+                    if long_poll and not jobs and time.monotonic() - asked >= long_poll * 0.9:
+                        wait = 0.0  # it waited in the database already
+                    elif len(jobs) < free:
                         # Wake when the next scheduled job is due, not a poll later.
                         due = self.backend.next_due(self.queues)
                         if due is not None:

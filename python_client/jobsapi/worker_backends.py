@@ -36,8 +36,9 @@ class Backend(Protocol):
     can_listen: bool
 
     def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
-              lease_seconds: int) -> list[Job]:
-        """Claim up to max_jobs due jobs under a lease (claim_jobs)."""
+              lease_seconds: int, wait_seconds: float = 0) -> list[Job]:
+        """Claim up to max_jobs due jobs under a lease (claim_jobs); with
+        wait_seconds, wait in the database that long for one (a long poll)."""
 
     def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,
                        lease_seconds: int) -> list[Heartbeat]:
@@ -81,9 +82,10 @@ class HttpBackend:
         self.client = client
 
     def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
-              lease_seconds: int) -> list[Job]:
+              lease_seconds: int, wait_seconds: float = 0) -> list[Job]:
         return self.client.claim(queues, worker=worker, max_jobs=max_jobs,
-                                 lease_seconds=lease_seconds)
+                                 lease_seconds=lease_seconds,
+                                 wait_seconds=wait_seconds or None)
 
     def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,
                        lease_seconds: int) -> list[Heartbeat]:
@@ -165,10 +167,10 @@ class SqlBackend:
             raise from_psycopg(exc) from None
 
     def claim(self, queues: Sequence[str] | None, worker: str, max_jobs: int,
-              lease_seconds: int) -> list[Job]:
-        rows = self._rows("SELECT * FROM api.claim_jobs(%s::text[], %s, %s, %s)",
+              lease_seconds: int, wait_seconds: float = 0) -> list[Job]:
+        rows = self._rows("SELECT * FROM api.claim_jobs(%s::text[], %s, %s, %s, %s::numeric)",
                           (list(queues) if queues is not None else None, worker, max_jobs,
-                           lease_seconds))
+                           lease_seconds, wait_seconds))
         return [Job.from_row(r) for r in rows]
 
     def heartbeat_many(self, beats: list[dict[str, Any]], worker: str,

@@ -55,7 +55,9 @@ AS $$
 DECLARE
     v_actor text := jobs_internal.current_actor();
 BEGIN
-    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message)
+    -- happened_at from the wall clock: a long-poll claim's transaction may
+    -- have begun long before (claim_jobs' wait_seconds).
+    INSERT INTO jobs.job_event (job_id, from_status, to_status, actor, message, happened_at)
     SELECT
         n.id,
         o.status,
@@ -64,7 +66,8 @@ BEGIN
         CASE
             WHEN n.error IS DISTINCT FROM o.error THEN n.error
             ELSE n.message
-        END
+        END,
+        clock_timestamp()
     FROM old_rows AS o
     INNER JOIN new_rows AS n ON o.id = n.id
     WHERE o.status IS DISTINCT FROM n.status;

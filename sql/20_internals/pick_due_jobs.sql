@@ -96,17 +96,21 @@ SET search_path = ''
 AS $$
 DECLARE
     v_ids bigint[];
+    -- The wall clock, not the transaction's start: a long-poll claim sees
+    -- jobs that come due while it waits. Read once, so that it bounds the
+    -- index scan.
+    v_now timestamptz := clock_timestamp();
 BEGIN
     IF (
         SELECT j.run_at FROM jobs.job AS j
         WHERE j.status = 'scheduled' AND NOT j.waiting
         ORDER BY j.run_at
         LIMIT 1
-    ) <= now() THEN
+    ) <= v_now THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
             WHERE
-                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now()
+                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= v_now
                 AND (queues IS NULL OR j.queue = ANY(queues))
                 AND j.queue <> ALL(paused)
                 AND (
@@ -120,5 +124,28 @@ BEGIN
         ) AS d;
     END IF;
     RETURN v_ids;
+END;
+$$;
+
+-- Whether this transaction may wait in a long-poll claim (claim_jobs with
+-- wait_seconds): true when one of jobsapi.max_waiting_claims slots (default
+-- 4; keep it below PostgREST's db-pool) is free, held until the claim's
+-- transaction ends. A transaction-scoped advisory lock per slot, so that a
+-- claim that ends, however it ends, frees its slot.
+CREATE OR REPLACE FUNCTION jobs_internal.claim_wait_slot()
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_slots integer := coalesce(
+        nullif(current_setting('jobsapi.max_waiting_claims', TRUE), '')::integer, 4
+    );
+BEGIN
+    FOR v_slot IN 1..v_slots LOOP
+        IF pg_try_advisory_xact_lock(hashtext('jobsapi.claim_wait'), v_slot) THEN
+            RETURN TRUE;
+        END IF;
+    END LOOP;
+    RETURN FALSE;
 END;
 $$;

@@ -64,7 +64,9 @@ BEGIN
     CASE NEW.status
         WHEN 'running' THEN
             PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
-            NEW.started_at := now();
+            -- The wall clock, not the transaction's start: a long-poll claim
+            -- (claim_jobs' wait_seconds) may have begun long before.
+            NEW.started_at := clock_timestamp();
             NEW.ended_at := NULL;
             NEW.attempts := OLD.attempts + 1;
         WHEN 'completed', 'failed', 'cancelled' THEN
