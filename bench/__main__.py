@@ -1,7 +1,7 @@
 """python -m bench: measure the ceilings, then every figure, and print them with their ratios.
 
 --only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker,
-housekeeping.
+housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from jobsapi.errors import SetupError
 from . import BenchError
 from .ceilings import measure_ceilings
 from .claim import ClaimRun, Transport, claim_figure, run_claims
+from .compare import compare_table, measure_compare
 from .enqueue import measure_enqueue
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
 from .profile import functions_table, probes_table, profile_sql, split_table
@@ -36,7 +37,7 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping")
+PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -86,6 +87,10 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
             section("The Python Worker: submit → start latency", latency_table(latencies)),
             section("The Python Worker: jobs per second", throughput_table(worker_runs)),
         ]
+    if "compare" in parts:
+        _progress("the peers' workload: 20,000 jobs, concurrency 16 ...")
+        sections.append(section("Beside the peers: one Worker, 20,000 no-op jobs",
+                                compare_table(*measure_compare(stack))))
     built: tuple[int, float] | None = None
     if "scale" in parts:
         _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")

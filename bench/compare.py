@@ -1,0 +1,102 @@
+"""The peers' workload: 20,000 no-op jobs drained by one jobsapi.Worker at
+concurrency 16, with batch_size 16 (its default at that concurrency) and
+100, as production runs it: on a connection string that logs in as a
+worker login (a member of jobs_worker only, with row level security), and
+over HTTP with a jobs_worker token. Each figure is a ratio to pgbench's
+one-insert transaction with 8 clients in the same run, beside the ratios of
+the peers measured the same way on another machine (graphile-worker,
+pg-boss, pgqueuer), so that the comparison needs `make bench` alone."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+import psycopg
+
+from jobsapi import Client
+from jobsapi.worker import Worker
+
+from . import BenchError
+from .pgbench import pgbench_tps
+from .prefill import prefill, reset
+from .report import table
+from .settings import QUEUE
+from .stack import BenchStack
+
+JOBS = 20_000
+CONCURRENCY = 16
+BATCHES = (16, 100)
+LOGIN = "bench_worker"
+# Jobs per second as a ratio to pgbench's one-insert transaction with 8
+# clients, measured in one run on a 2-core machine beside jobsapi.
+PEERS = [
+    ("graphile-worker 0.18, batched preset", 2.25),
+    ("pg-boss 12, batch 100 with NOTIFY", 0.90),
+    ("pgqueuer 1.6, batch 16", 0.48),
+    ("graphile-worker 0.18, defaults", 0.21),
+]
+
+
+@dataclass(frozen=True)
+class Drained:
+    name: str
+    jobs_per_second: float
+
+
+def worker_login(stack: BenchStack) -> str:
+    """The connection string of a login that is only a jobs_worker, for QUEUE."""
+    with psycopg.connect(stack.dsn, autocommit=True) as conn:
+        if not conn.execute("SELECT FROM pg_roles WHERE rolname = %s", (LOGIN,)).fetchone():
+            conn.execute(f"CREATE ROLE {LOGIN} LOGIN IN ROLE jobs_worker")
+        conn.execute("INSERT INTO jobs.worker_login (role_name, queues) VALUES (%s, %s)"
+                     " ON CONFLICT (role_name) DO UPDATE SET queues = excluded.queues",
+                     (LOGIN, [QUEUE]))
+    return stack.dsn.replace("postgres@", f"{LOGIN}@")
+
+
+def drain_all(stack: BenchStack, source: Client | str, batch_size: int) -> float:
+    """Seconds-based rate at which one Worker completes JOBS prefilled jobs."""
+    prefill(stack.dsn, JOBS)
+    worker = Worker(source, [QUEUE], lambda run: None, CONCURRENCY, batch_size=batch_size,
+                    poll_interval=0.05, maintenance_interval=0)
+    thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False},
+                              daemon=True)
+    began = time.perf_counter()
+    thread.start()
+    while worker.processed < JOBS and time.perf_counter() - began < 120:
+        time.sleep(0.01)
+    worker.stop()  # returns once what was handled is reported
+    thread.join(60)
+    elapsed = time.perf_counter() - began
+    with psycopg.connect(stack.dsn, autocommit=True) as conn:
+        done = conn.execute("SELECT count(*) FROM jobs.job WHERE status = 'completed'"
+                            ).fetchone()[0]
+    if done != JOBS:
+        raise BenchError(f"{done} of {JOBS} jobs completed in {elapsed:.0f} s")
+    return done / elapsed
+
+
+def measure_compare(stack: BenchStack) -> tuple[float, list[Drained]]:
+    reset(stack.dsn)
+    ceiling = pgbench_tps(stack, "ceiling_insert_n", "INSERT INTO bench.scratch (payload) "
+                          "VALUES ('{\"n\": 1}');")
+    login = worker_login(stack)
+    runs = []
+    for batch_size in BATCHES:
+        runs.append(Drained(f"jobsapi Worker, worker login, concurrency {CONCURRENCY},"
+                            f" batch_size {batch_size}", drain_all(stack, login, batch_size)))
+    with Client(stack.api_url, stack.worker_token) as client:
+        for batch_size in BATCHES:
+            runs.append(Drained(f"jobsapi Worker over HTTP, concurrency {CONCURRENCY},"
+                                f" batch_size {batch_size}", drain_all(stack, client, batch_size)))
+    return ceiling, runs
+
+
+def compare_table(ceiling: float, runs: list[Drained]) -> str:
+    rows = [[r.name, f"{r.jobs_per_second:,.0f} jobs/s", f"{r.jobs_per_second / ceiling:.2f}"]
+            for r in runs]
+    rows += [[f"{name} (another run)", "", f"{ratio:.2f}"] for name, ratio in PEERS]
+    return table([f"{JOBS:,} no-op jobs", "value",
+                  f"ratio to pgbench 8 clients ({ceiling:,.0f} tx/s)"], rows, {1, 2})
