@@ -9,14 +9,11 @@ pg-boss, pgqueuer), so that the comparison needs `make bench` alone."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import dataclass
 
 import psycopg
 
 from jobsapi import Client
-from jobsapi.worker import Worker
 
 from . import BenchError
 from .pgbench import pgbench_tps
@@ -24,6 +21,7 @@ from .prefill import prefill, reset
 from .report import table
 from .settings import QUEUE
 from .stack import BenchStack
+from .worker import run_worker
 
 JOBS = 20_000
 CONCURRENCY = 16
@@ -57,22 +55,9 @@ def worker_login(stack: BenchStack) -> str:
 
 
 def drain_all(stack: BenchStack, source: Client | str, batch_size: int) -> float:
-    """Seconds-based rate at which one Worker completes JOBS prefilled jobs."""
+    """The rate at which one Worker completes JOBS prefilled jobs."""
     prefill(stack.dsn, JOBS)
-    worker = Worker(source, [QUEUE], lambda run: None, CONCURRENCY, batch_size=batch_size,
-                    poll_interval=0.05, maintenance_interval=0)
-    thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False},
-                              daemon=True)
-    began = time.perf_counter()
-    thread.start()
-    while worker.processed < JOBS and time.perf_counter() - began < 120:
-        time.sleep(0.01)
-    worker.stop()  # returns once what was handled is reported
-    thread.join(60)
-    elapsed = time.perf_counter() - began
-    with psycopg.connect(stack.dsn, autocommit=True) as conn:
-        done = conn.execute("SELECT count(*) FROM jobs.job WHERE status = 'completed'"
-                            ).fetchone()[0]
+    done, elapsed = run_worker(stack, source, CONCURRENCY, batch_size, JOBS, 120)
     if done != JOBS:
         raise BenchError(f"{done} of {JOBS} jobs completed in {elapsed:.0f} s")
     return done / elapsed

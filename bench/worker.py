@@ -167,24 +167,31 @@ def drain(stack: BenchStack, over_http: bool, concurrency: int, batch_size: int)
     """Jobs per second one Worker completes from a prefilled queue."""
     prefill(stack.dsn, PREFILL)
     source = Client(stack.api_url, stack.worker_token) if over_http else stack.dsn
+    done, elapsed = run_worker(stack, source, concurrency, batch_size, PREFILL, SECONDS)
+    if isinstance(source, Client):
+        source.close()
+    return done / elapsed
+
+
+def run_worker(stack: BenchStack, source: Client | str, concurrency: int, batch_size: int,
+               jobs: int, seconds: float) -> tuple[int, float]:
+    """Run one no-op Worker on the prefilled queue until it has handled jobs
+    or seconds passed; answer the jobs completed and the seconds taken."""
     worker = Worker(source, [QUEUE], lambda run: None, concurrency, poll_interval=0.05,
-                    batch_size=batch_size)
+                    batch_size=batch_size, maintenance_interval=0)
     thread = threading.Thread(target=worker.run, kwargs={"install_signal_handlers": False},
                               daemon=True)
     began = time.perf_counter()
     thread.start()
-    deadline = began + SECONDS
-    while worker.processed < PREFILL and time.perf_counter() < deadline:
-        time.sleep(0.02)
+    while worker.processed < jobs and time.perf_counter() - began < seconds:
+        time.sleep(0.01)
     worker.stop()  # returns once what was handled is reported
     thread.join(60)
     elapsed = time.perf_counter() - began
     with psycopg.connect(stack.dsn, autocommit=True) as conn:
         done = conn.execute("SELECT count(*) FROM jobs.job WHERE status = 'completed'"
                             ).fetchone()[0]
-    if isinstance(source, Client):
-        source.close()
-    return done / elapsed
+    return done, elapsed
 
 
 def measure_worker(stack: BenchStack) -> tuple[list[Latency], list[Throughput]]:
