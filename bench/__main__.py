@@ -1,7 +1,8 @@
 """python -m bench: measure the ceilings, then every figure, and print them with their ratios.
 
 --only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker,
-housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16).
+housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16), memory (a
+Worker's resident set across 1,000,000 jobs; a few minutes).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .claim import ClaimRun, Transport, claim_figure, run_claims
 from .compare import compare_table, measure_compare
 from .enqueue import measure_enqueue
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
+from .memory import measure_memory, memory_table
 from .profile import functions_table, probes_table, profile_sql, split_table
 from .prune import measure_prune
 from .report import Figure, ceilings_table, figures_table, prune_table, reference_table, scale_table, section
@@ -37,7 +39,8 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare")
+PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare",
+         "memory")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -91,6 +94,10 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         _progress("the peers' workload: 20,000 jobs, concurrency 16 ...")
         sections.append(section("Beside the peers: one Worker, 20,000 no-op jobs",
                                 compare_table(*measure_compare(stack))))
+    if "memory" in parts:
+        _progress("a Worker's memory across 1,000,000 jobs ...")
+        sections.append(section("A Worker's memory over a long run",
+                                memory_table(measure_memory(stack))))
     built: tuple[int, float] | None = None
     if "scale" in parts:
         _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
