@@ -2,7 +2,8 @@
 
 --only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker,
 housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16), memory (a
-Worker's resident set across 1,000,000 jobs; a few minutes).
+Worker's resident set across 1,000,000 jobs; a few minutes), endurance (claims beside
+1,000,000 finished jobs, and a 2-minute soak under a held snapshot).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import BenchError
 from .ceilings import measure_ceilings
 from .claim import ClaimRun, Transport, claim_figure, run_claims
 from .compare import compare_table, measure_compare
+from .endurance import endurance_table, measure_endurance
 from .enqueue import measure_enqueue
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
 from .memory import measure_memory, memory_table
@@ -40,7 +42,7 @@ def _progress(message: str) -> None:
 
 
 PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare",
-         "memory")
+         "memory", "endurance")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -98,6 +100,10 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         _progress("a Worker's memory across 1,000,000 jobs ...")
         sections.append(section("A Worker's memory over a long run",
                                 memory_table(measure_memory(stack))))
+    if "endurance" in parts:
+        _progress("claims beside 1,000,000 finished jobs, then a soak under a held snapshot ...")
+        sections.append(section("Claims when the table is old",
+                                endurance_table(measure_endurance(stack))))
     built: tuple[int, float] | None = None
     if "scale" in parts:
         _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
