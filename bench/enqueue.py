@@ -63,6 +63,8 @@ def _http_batch_rate(stack: BenchStack) -> float:
 
 def measure_enqueue(stack: BenchStack, ceilings: Ceilings) -> list[Figure]:
     reset(stack.dsn)
+    sql_serial = pgbench_tps(stack, "enqueue_one_serial", ONE_JOB_SQL, clients=1)
+    reset(stack.dsn)
     sql_one = pgbench_tps(stack, "enqueue_one", ONE_JOB_SQL)
     reset(stack.dsn)
     sql_batch = pgbench_tps(stack, "enqueue_batch", BATCH_SQL) * BATCH
@@ -72,6 +74,8 @@ def measure_enqueue(stack: BenchStack, ceilings: Ceilings) -> list[Figure]:
     http_batch = _http_batch_rate(stack)
     http_ceilings = [ceilings.rpc_insert, ceilings.rpc_trivial]
     return [
+        Figure(Rate("enqueue SQL, 1 job/tx, 1 conn", sql_serial, "jobs/s"),
+               [ceilings.pgbench_insert_serial]),
         Figure(Rate(f"enqueue SQL, 1 job/tx, {CLIENTS} conns", sql_one, "jobs/s"),
                [ceilings.pgbench_insert]),
         Figure(Rate(f"enqueue SQL, {BATCH} jobs/stmt, {CLIENTS} conns", sql_batch, "jobs/s"),
