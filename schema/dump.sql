@@ -4787,15 +4787,19 @@ $$;
 CREATE FUNCTION jobs_internal.tg_job__set_owner() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_actor text := jobs_internal.current_actor();
 BEGIN
+    -- A plain submission takes the caller as owner by default (api.jobs).
     -- The job of a schedule's fire time is the schedule owner's
     -- (schedules.sql), whoever runs maintenance.
-    IF jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin'
+    IF NEW.owner IS DISTINCT FROM v_actor
+        AND jobs_internal.caller_role() IS DISTINCT FROM 'jobs_admin'
         AND NOT (
             NEW.schedule_name IS NOT NULL
             AND jobs_internal.is_schedule_owner(NEW.schedule_name, NEW.owner)
         ) THEN
-        NEW.owner := jobs_internal.current_actor();
+        NEW.owner := v_actor;
     END IF;
     RETURN NEW;
 END;
@@ -6800,7 +6804,7 @@ CREATE TRIGGER _010_refuse_unfiltered_write BEFORE DELETE OR UPDATE ON jobs.work
 -- Name: job _050_set_owner; Type: TRIGGER; Schema: jobs; Owner: -
 --
 
-CREATE TRIGGER _050_set_owner BEFORE INSERT ON jobs.job FOR EACH ROW WHEN ((new.owner IS DISTINCT FROM jobs_internal.current_actor())) EXECUTE FUNCTION jobs_internal.tg_job__set_owner();
+CREATE TRIGGER _050_set_owner BEFORE INSERT ON jobs.job FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_job__set_owner();
 
 
 --
