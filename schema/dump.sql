@@ -4277,11 +4277,14 @@ BEGIN
     IF EXISTS (
         SELECT FROM new_rows AS n
         WHERE n.status IN ('completed', 'failed', 'cancelled')
-    ) AND EXISTS (
-        -- Ordered by the key of job_waiting_idx so that even without
-        -- statistics the probe reads that small index, not the table.
-        SELECT FROM jobs.job AS w WHERE w.waiting ORDER BY w.after_job_id LIMIT 1
-    ) THEN
+    ) AND (
+        -- A scalar probe ordered by the key of job_waiting_idx, so that
+        -- whatever the statistics say it reads the first entry of that
+        -- small index, not the table. (Not EXISTS: PostgreSQL drops the
+        -- ORDER BY and LIMIT of an EXISTS and may scan the table.)
+        SELECT w.after_job_id FROM jobs.job AS w WHERE w.waiting
+        ORDER BY w.after_job_id LIMIT 1
+    ) IS NOT NULL THEN
         UPDATE jobs.job AS w
         SET
             waiting = FALSE,
