@@ -26,20 +26,34 @@ def waits_for(observer: psycopg.Connection, waiting: psycopg.Connection,
     return bool(row and row[0])
 
 
+def start_waiting(observer: psycopg.Connection, step: Callable[[], T],
+                  waiting: Callable[[], bool], what: str) -> Future[T]:
+    """Run step in a thread and return once waiting() says the database
+    shows it waiting (on a lock, in a sleep); its outcome is the future's."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    future = pool.submit(step)
+    pool.shutdown(wait=False)
+    wait_for(lambda: future.done() or waiting(), what)
+    if future.done():
+        future.result()  # raises what the step raised
+        raise AssertionError(f"the step ended instead of {what}")
+    return future
+
+
 def start_blocked(observer: psycopg.Connection, waiting: psycopg.Connection,
                   holder: psycopg.Connection, step: Callable[[], T]) -> Future[T]:
     """Run step (on waiting) in a thread and return once it waits for holder's
     lock; its outcome is the future's."""
     waiting.execute("SET lock_timeout = '10s'")
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(step)
-    pool.shutdown(wait=False)
-    wait_for(lambda: future.done() or waits_for(observer, waiting, holder),
-             "the step to wait for the other connection's lock")
-    if future.done():
-        future.result()  # raises what the step raised
-        raise AssertionError("the step did not wait for the other connection's lock")
-    return future
+    return start_waiting(observer, step, lambda: waits_for(observer, waiting, holder),
+                         "waiting for the other connection's lock")
+
+
+def sleeping(observer: psycopg.Connection, conn: psycopg.Connection) -> bool:
+    """Whether conn's backend sleeps now (pg_sleep, as a long-poll claim does)."""
+    row = observer.execute("SELECT wait_event FROM pg_stat_activity WHERE pid = %s",
+                           (conn.info.backend_pid,)).fetchone()
+    return row == ("PgSleep",)
 
 
 def outcome(future: Future[T]) -> T | str:

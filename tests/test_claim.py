@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import psycopg
 import pytest
 
 from factories import call, events, job, make_job
-from worker_handlers import wait_for
+from races import sleeping, start_waiting
 
 
 def claim(db, **kw):
@@ -118,29 +116,15 @@ def test_empty_worker_name_falls_back_to_the_caller(db):
 # --- long polls (wait_seconds): for workers that cannot LISTEN
 
 
-def sleeping(observer, conn) -> bool:
-    """Whether conn's claim waits in its long poll now."""
-    row = observer.execute("SELECT wait_event FROM pg_stat_activity WHERE pid = %s",
-                           (conn.info.backend_pid,)).fetchone()
-    return row == ("PgSleep",)
-
-
-def long_poll(conn, seconds: float = 20):
-    pool = ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(lambda: [r["id"] for r in claim(conn, wait_seconds=seconds)])
-    pool.shutdown(wait=False)
-    observer = psycopg.connect(host=conn.info.host, port=conn.info.port,
-                               dbname=conn.info.dbname, user=conn.info.user, autocommit=True)
-    try:
-        wait_for(lambda: future.done() or sleeping(observer, conn), "the claim to wait")
-    finally:
-        observer.close()
-    return future
+def long_poll(db, conn, seconds: float = 20):
+    """conn's claim with wait_seconds, under way and waiting in the database."""
+    return start_waiting(db, lambda: [r["id"] for r in claim(conn, wait_seconds=seconds)],
+                         lambda: sleeping(db, conn), "the claim waiting in its long poll")
 
 
 def test_a_long_poll_hands_out_a_job_submitted_while_it_waits(db, connect):
     waiting = connect()
-    claimed = long_poll(waiting)
+    claimed = long_poll(db, waiting)
     assert not claimed.done()
     job_id = make_job(db)["id"]
     assert claimed.result(timeout=20) == [job_id]
@@ -153,7 +137,7 @@ def test_only_so_many_claims_wait_at_once(db, connect):
     first, second = connect(), connect()
     for conn in (first, second):
         conn.execute("SET jobsapi.max_waiting_claims = 1")
-    claimed = long_poll(first)
+    claimed = long_poll(db, first)
     assert claim(second, wait_seconds=20, worker="w2") == []
     assert not claimed.done()  # the second did not wait the 20 s beside it
     job_id = make_job(db)["id"]
@@ -163,7 +147,7 @@ def test_only_so_many_claims_wait_at_once(db, connect):
 def test_a_heartbeat_of_the_same_worker_does_not_wait_for_its_long_poll(db, connect):
     held = make_job(db)["id"]
     claim(db, worker="w1")
-    claimed = long_poll(connect())
+    claimed = long_poll(db, connect())
     [beat] = call(connect(), "heartbeat_jobs", beats=[{"job_id": held}], worker="w1")
     assert (beat["job_id"], not claimed.done()) == (held, True)
     make_job(db)
