@@ -85,3 +85,53 @@ def test_queue_depth_shows_waiting_jobs_and_latency(db):
     [depth] = rows(db, "SELECT * FROM api.queue_depth WHERE queue = 'q'")
     assert (depth["waiting"], depth["scheduled"], depth["running"]) == (2, 1, 0)
     assert 30 <= float(depth["latency"]) < 60
+
+
+def test_minute_stats_count_each_minutes_outcomes_and_retries(db):
+    for d in (0.5, 1.0, 2.0):
+        run_for(db, make_job(db, queue="m", name="a")["id"], d)
+    run_for(db, make_job(db, queue="m", name="b")["id"], 1.0, "failed")
+    retried = make_job(db, queue="m", name="b", max_attempts=3)["id"]
+    db.execute("UPDATE jobs.job SET status = 'running', worker = 'w' WHERE id = %s", (retried,))
+    call(db, "fail_job", job_id=retried, worker="w", error="again")
+    [minute] = rows(db, "SELECT * FROM api.minute_job_stats WHERE queue = 'm'")
+    assert (minute["finished"], minute["completed"], minute["failed"], minute["cancelled"],
+            minute["retried"]) == (4, 3, 1, 0, 1)
+    assert minute["p50_duration"] == pytest.approx(1.0, rel=0.2)
+    assert minute["p95_duration"] == pytest.approx(2.0, rel=0.2)
+    assert db.execute("SELECT date_trunc('minute', now()) = %s", (minute["minute"],)
+                      ).fetchone() == (True,)
+    # The day's view counts the same, the retry apart from what finished.
+    days = rows(db, "SELECT * FROM api.daily_job_stats WHERE queue = 'm' ORDER BY name")
+    assert [(d["name"], d["finished"], d["retried"]) for d in days] == [("a", 3, 0),
+                                                                       ("b", 1, 1)]
+
+
+def test_minutes_fold_into_their_day_once_older_than_the_window(db):
+    run_for(db, make_job(db, queue="m", name="a")["id"], 1.0)
+    run_for(db, make_job(db, queue="m", name="a")["id"], 1.0)
+    call(db, "run_maintenance")
+    assert [r["completed"] for r in rows(db, "SELECT * FROM api.minute_job_stats")] == [2]
+    # Three hours later (history_minutes_kept() is two): the minute is gone,
+    # the day still counts both.
+    db.execute("UPDATE jobs.job_history SET minute = minute - interval '3 hours'")
+    call(db, "run_maintenance")
+    assert rows(db, "SELECT * FROM api.minute_job_stats") == []
+    assert db.execute("SELECT minute, jobs FROM jobs.job_history").fetchall() == [(None, 2)]
+    [day] = rows(db, "SELECT * FROM api.daily_job_stats WHERE queue = 'm'")
+    assert day["completed"] == 2
+
+
+def test_a_row_without_a_minute_counts_for_its_day_alone(db):
+    """What a trigger of the previous release appends while a deploy is under way."""
+    run_for(db, make_job(db, queue="m", name="a")["id"], 1.0)
+    db.execute("UPDATE jobs.job_history SET minute = NULL")
+    assert rows(db, "SELECT * FROM api.minute_job_stats") == []
+    [day] = rows(db, "SELECT * FROM api.daily_job_stats WHERE queue = 'm'")
+    assert day["completed"] == 1
+
+
+def test_percentiles_of_no_completed_job_are_null(db):
+    run_for(db, make_job(db, queue="m", name="f")["id"], 1.0, "failed")
+    [day] = rows(db, "SELECT * FROM api.daily_job_stats WHERE name = 'f'")
+    assert (day["p50_duration"], day["p95_duration"]) == (None, None)

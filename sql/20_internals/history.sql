@@ -45,13 +45,26 @@ BEGIN ATOMIC
         FROM unnest(buckets, counts) AS u (bucket, jobs)
         WHERE u.bucket IS NOT NULL
     ) AS h
-    WHERE h.running >= $3 * h.total
+    -- (none counted: no percentile)
+    WHERE h.running >= $3 * h.total AND h.total > 0
     ORDER BY h.bucket
     LIMIT 1;
 END;
 
+-- How long the run history keeps its minutes: rows older than this are
+-- folded into their day (minute null). The dashboard's charts and the
+-- metrics read the minutes; the daily views read both.
+CREATE OR REPLACE FUNCTION jobs_internal.history_minutes_kept()
+RETURNS interval
+LANGUAGE sql
+IMMUTABLE
+BEGIN ATOMIC
+    SELECT interval '2 hours';
+END;
+
 -- Fold the rows appended since the last fold into the folded ones, as
--- fold_queue_counts does (counts.sql); answers how many rows were folded.
+-- fold_queue_counts does (counts.sql), and minute rows that grew older than
+-- history_minutes_kept() into their day; answers how many rows were folded.
 -- Called by maintenance only.
 CREATE OR REPLACE FUNCTION jobs_internal.fold_history()
 RETURNS bigint
@@ -62,35 +75,39 @@ AS $$
 DECLARE
     v_history bigint;
     v_latest bigint;
+    v_cutoff timestamptz := date_trunc('minute', now() - jobs_internal.history_minutes_kept());
 BEGIN
     WITH appended AS (
-        DELETE FROM jobs.job_history AS h WHERE NOT h.folded
+        DELETE FROM jobs.job_history AS h
+        WHERE NOT h.folded OR h.minute < v_cutoff
         RETURNING
-            h.day, h.queue, h.owner, h.name, h.status, h.bucket, h.jobs,
+            h.day, h.minute, h.queue, h.owner, h.name, h.status, h.bucket, h.jobs,
             h.duration_sum, h.queue_time_sum
     ),
 
     summed AS (
         SELECT
-            a.day, a.queue, a.owner, a.name, a.status, a.bucket,
+            a.day,
+            CASE WHEN a.minute >= v_cutoff THEN a.minute END AS minute,
+            a.queue, a.owner, a.name, a.status, a.bucket,
             sum(a.jobs) AS jobs,
             sum(a.duration_sum) AS duration_sum,
             sum(a.queue_time_sum) AS queue_time_sum,
             count(*) AS rows_folded
         FROM appended AS a
-        GROUP BY a.day, a.queue, a.owner, a.name, a.status, a.bucket
+        GROUP BY 1, 2, a.queue, a.owner, a.name, a.status, a.bucket
     ),
 
     merged AS (
         INSERT INTO jobs.job_history AS h (
-            day, queue, owner, name, status, bucket, jobs, duration_sum,
+            day, minute, queue, owner, name, status, bucket, jobs, duration_sum,
             queue_time_sum, folded
         )
         SELECT
-            s.day, s.queue, s.owner, s.name, s.status, s.bucket, s.jobs,
+            s.day, s.minute, s.queue, s.owner, s.name, s.status, s.bucket, s.jobs,
             s.duration_sum, s.queue_time_sum, TRUE
         FROM summed AS s
-        ON CONFLICT (day, queue, owner, name, status, bucket) WHERE folded
+        ON CONFLICT (day, minute, queue, owner, name, status, bucket) WHERE folded
         DO UPDATE SET
             jobs = h.jobs + excluded.jobs,
             duration_sum = h.duration_sum + excluded.duration_sum,
@@ -143,7 +160,8 @@ END;
 $$;
 
 -- Finished jobs per day, queue, name, status and duration bucket, of the
--- jobs in the caller's scope (callers.sql).
+-- jobs in the caller's scope (callers.sql); status scheduled counts retried
+-- attempts (see minute_history_rows).
 CREATE OR REPLACE FUNCTION jobs_internal.history_rows()
 RETURNS TABLE (
     day date,
@@ -160,6 +178,9 @@ STABLE
 SECURITY DEFINER
 SET search_path = ''
 BEGIN ATOMIC
+    -- The scope is worked out once, not inlined into a test per row.
+    WITH scope AS MATERIALIZED (SELECT c.* FROM jobs_internal.caller_scope() AS c)
+
     SELECT
         h.day,
         h.queue,
@@ -170,9 +191,47 @@ BEGIN ATOMIC
         sum(h.duration_sum) AS duration_sum,
         sum(h.queue_time_sum) AS queue_time_sum
     FROM jobs.job_history AS h
-    CROSS JOIN jobs_internal.caller_scope() AS s
+    CROSS JOIN scope AS s
     WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, h.owner, h.queue)
     GROUP BY h.day, h.queue, h.name, h.status, h.bucket;
+END;
+
+-- The run history of the last history_minutes_kept(), per minute, queue,
+-- status and duration bucket, of the jobs in the caller's scope. Status
+-- scheduled counts attempts that failed or lost their worker and will run
+-- again (bucket null).
+CREATE OR REPLACE FUNCTION jobs_internal.minute_history_rows()
+RETURNS TABLE (
+    minute timestamptz,
+    queue text,
+    status jobs.job_status,
+    bucket smallint,
+    jobs bigint,
+    duration_sum double precision,
+    queue_time_sum double precision
+)
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = ''
+BEGIN ATOMIC
+    -- The scope is worked out once, not inlined into a test per row.
+    WITH scope AS MATERIALIZED (SELECT c.* FROM jobs_internal.caller_scope() AS c)
+
+    SELECT
+        h.minute,
+        h.queue,
+        h.status,
+        h.bucket,
+        sum(h.jobs)::bigint AS jobs,
+        sum(h.duration_sum) AS duration_sum,
+        sum(h.queue_time_sum) AS queue_time_sum
+    FROM jobs.job_history AS h
+    CROSS JOIN scope AS s
+    WHERE
+        h.minute >= date_trunc('minute', now() - jobs_internal.history_minutes_kept())
+        AND jobs_internal.in_scope(s.everything, s.owner, s.queues, h.owner, h.queue)
+    GROUP BY h.minute, h.queue, h.status, h.bucket;
 END;
 
 -- The newest job id of each name, among the jobs in the caller's scope.
@@ -183,11 +242,14 @@ STABLE
 SECURITY DEFINER
 SET search_path = ''
 BEGIN ATOMIC
+    -- The scope is worked out once, not inlined into a test per row.
+    WITH scope AS MATERIALIZED (SELECT c.* FROM jobs_internal.caller_scope() AS c)
+
     SELECT
         n.name,
         max(n.job_id) AS job_id
     FROM jobs.name_latest AS n
-    CROSS JOIN jobs_internal.caller_scope() AS s
+    CROSS JOIN scope AS s
     WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, n.owner, n.queue)
     GROUP BY n.name;
 END;
@@ -227,8 +289,7 @@ SET jit = off
 AS $$
 BEGIN
     -- a renamed job is the newest of its new name, a job moved to
-    -- another queue the newest of its name there; the jobs that just
-    -- finished.
+    -- another queue the newest of its name there.
     IF EXISTS (
         SELECT FROM old_rows AS o
         INNER JOIN new_rows AS n ON o.id = n.id
@@ -241,26 +302,44 @@ BEGIN
         WHERE o.name <> n.name OR o.queue <> n.queue
         GROUP BY n.name, n.owner, n.queue;
     END IF;
+    -- The jobs that just finished, and the attempts that failed (or lost
+    -- their worker) and will run again: status scheduled, no duration.
     INSERT INTO jobs.job_history (
-        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        day, minute, queue, owner, name, status, bucket, jobs, duration_sum,
         queue_time_sum
     )
     SELECT
-        (n.ended_at AT TIME ZONE 'UTC')::date,
+        (f.at AT TIME ZONE 'UTC')::date,
+        date_trunc('minute', f.at),
         n.queue,
         n.owner,
         n.name,
-        n.status,
-        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
+        f.status,
+        CASE WHEN f.finished
+            THEN jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at))
+        END,
         count(*),
         sum(extract(EPOCH FROM n.ended_at - n.started_at)),
-        sum(extract(EPOCH FROM n.started_at - n.run_at))
+        sum(extract(EPOCH FROM n.started_at - n.run_at)) FILTER (WHERE f.finished)
     FROM old_rows AS o
     INNER JOIN new_rows AS n ON o.id = n.id
+    CROSS JOIN LATERAL (
+        SELECT
+            n.status IN ('completed', 'failed', 'cancelled') AS finished,
+            CASE WHEN n.status IN ('completed', 'failed', 'cancelled')
+                THEN n.ended_at ELSE now()
+            END AS at,
+            CASE WHEN n.status IN ('completed', 'failed', 'cancelled')
+                THEN n.status ELSE 'scheduled'
+            END AS status
+    ) AS f
     WHERE
-        n.status IN ('completed', 'failed', 'cancelled')
-        AND o.status NOT IN ('completed', 'failed', 'cancelled')
-    GROUP BY 1, 2, 3, 4, 5, 6;
+        (
+            n.status IN ('completed', 'failed', 'cancelled')
+            AND o.status NOT IN ('completed', 'failed', 'cancelled')
+        )
+        OR (o.status = 'running' AND n.status IN ('queued', 'scheduled'))
+    GROUP BY 1, 2, 3, 4, 5, 6, 7;
     RETURN NULL;
 END;
 $$;

@@ -35,10 +35,13 @@ outcomes AS (
         h.day,
         h.queue,
         h.name,
-        sum(h.jobs) AS finished,
+        coalesce(sum(h.jobs) FILTER (
+            WHERE h.status IN ('completed', 'failed', 'cancelled')
+        ), 0) AS finished,
         sum(h.jobs) FILTER (WHERE h.status = 'completed') AS completed,
         sum(h.jobs) FILTER (WHERE h.status = 'failed') AS failed,
         sum(h.jobs) FILTER (WHERE h.status = 'cancelled') AS cancelled,
+        sum(h.jobs) FILTER (WHERE h.status = 'scheduled') AS retried,
         sum(h.queue_time_sum) / nullif(sum(h.jobs) FILTER (
             WHERE h.queue_time_sum IS NOT NULL
         ), 0) AS mean_queue_time
@@ -76,7 +79,8 @@ SELECT
         / nullif(coalesce(o.completed, 0) + coalesce(o.failed, 0), 0),
         4
     ) AS success_rate,
-    round(o.mean_queue_time::numeric, 3) AS mean_queue_time
+    round(o.mean_queue_time::numeric, 3) AS mean_queue_time,
+    coalesce(o.retried, 0)::bigint AS retried
 FROM outcomes AS o
 INNER JOIN percentiles AS p
     ON o.day = p.day AND o.queue = p.queue AND o.name = p.name;
@@ -84,7 +88,7 @@ INNER JOIN percentiles AS p
 COMMENT ON VIEW api.daily_job_stats IS
 $$Daily job statistics
 
-Per day (UTC, of finishing), queue and job name: jobs finished, completed, failed and cancelled, success rate (completed over completed plus failed), p50 and p95 duration of completed jobs and mean queue time. Kept in a ledger as jobs finish, so it also covers jobs that retention has deleted. Example: GET /daily_job_stats?day=gte.2026-11-01&order=day.desc$$;
+Per day (UTC, of finishing), queue and job name: jobs finished, completed, failed and cancelled, attempts retried, success rate (completed over completed plus failed), p50 and p95 duration of completed jobs and mean queue time. Kept in a ledger as jobs finish, so it also covers jobs that retention has deleted. Example: GET /daily_job_stats?day=gte.2026-11-01&order=day.desc$$;
 COMMENT ON COLUMN api.daily_job_stats.day IS 'Day the jobs finished (UTC).';
 COMMENT ON COLUMN api.daily_job_stats.queue IS 'Queue.';
 COMMENT ON COLUMN api.daily_job_stats.name IS 'Job name.';
@@ -96,6 +100,66 @@ COMMENT ON COLUMN api.daily_job_stats.success_rate IS 'completed / (completed + 
 COMMENT ON COLUMN api.daily_job_stats.p50_duration IS 'Median duration of completed jobs, seconds (from buckets).';
 COMMENT ON COLUMN api.daily_job_stats.p95_duration IS '95th percentile duration of completed jobs, seconds (from buckets).';
 COMMENT ON COLUMN api.daily_job_stats.mean_queue_time IS 'Mean seconds between run_at and start, of jobs that started.';
+COMMENT ON COLUMN api.daily_job_stats.retried IS 'Attempts that failed (or lost their worker) and were scheduled to run again.';
+
+CREATE OR REPLACE VIEW api.minute_job_stats WITH (security_invoker = TRUE) AS
+WITH history AS MATERIALIZED (
+    SELECT
+        r.minute,
+        r.queue,
+        r.status,
+        r.bucket,
+        r.jobs,
+        r.queue_time_sum
+    FROM jobs_internal.minute_history_rows() AS r
+),
+
+percentiles AS (
+    SELECT
+        b.minute,
+        b.queue,
+        jobs_internal.bucket_percentile(array_agg(b.bucket), array_agg(b.jobs), 0.5)
+            AS p50_duration,
+        jobs_internal.bucket_percentile(array_agg(b.bucket), array_agg(b.jobs), 0.95)
+            AS p95_duration
+    FROM history AS b
+    WHERE b.status = 'completed'
+    GROUP BY b.minute, b.queue
+)
+
+SELECT
+    h.minute,
+    h.queue,
+    coalesce(sum(h.jobs) FILTER (
+        WHERE h.status IN ('completed', 'failed', 'cancelled')
+    ), 0)::bigint AS finished,
+    coalesce(sum(h.jobs) FILTER (WHERE h.status = 'completed'), 0)::bigint AS completed,
+    coalesce(sum(h.jobs) FILTER (WHERE h.status = 'failed'), 0)::bigint AS failed,
+    coalesce(sum(h.jobs) FILTER (WHERE h.status = 'cancelled'), 0)::bigint AS cancelled,
+    coalesce(sum(h.jobs) FILTER (WHERE h.status = 'scheduled'), 0)::bigint AS retried,
+    min(p.p50_duration) AS p50_duration,
+    min(p.p95_duration) AS p95_duration,
+    round((sum(h.queue_time_sum) / nullif(sum(h.jobs) FILTER (
+        WHERE h.queue_time_sum IS NOT NULL
+    ), 0))::numeric, 3) AS mean_queue_time
+FROM history AS h
+LEFT JOIN percentiles AS p ON h.minute = p.minute AND h.queue = p.queue
+GROUP BY h.minute, h.queue;
+
+COMMENT ON VIEW api.minute_job_stats IS
+$$Job statistics per minute
+
+Per minute (UTC, of finishing) and queue, over the last two hours: jobs finished, completed, failed and cancelled, attempts retried, p50 and p95 duration of completed jobs and mean queue time. Read from the run history ledger, so it costs the same however many jobs there are; minutes without finished jobs have no row. The dashboard's charts read it. Example: GET /minute_job_stats?minute=gte.2026-12-06T10:00:00Z&order=minute$$;
+COMMENT ON COLUMN api.minute_job_stats.minute IS 'Minute the jobs finished (UTC).';
+COMMENT ON COLUMN api.minute_job_stats.queue IS 'Queue.';
+COMMENT ON COLUMN api.minute_job_stats.finished IS 'Jobs finished in that minute.';
+COMMENT ON COLUMN api.minute_job_stats.completed IS 'Of which completed.';
+COMMENT ON COLUMN api.minute_job_stats.failed IS 'Of which failed for good.';
+COMMENT ON COLUMN api.minute_job_stats.cancelled IS 'Of which cancelled.';
+COMMENT ON COLUMN api.minute_job_stats.retried IS 'Attempts that failed (or lost their worker) in that minute and were scheduled to run again.';
+COMMENT ON COLUMN api.minute_job_stats.p50_duration IS 'Median duration of the jobs completed, seconds (from buckets).';
+COMMENT ON COLUMN api.minute_job_stats.p95_duration IS '95th percentile duration of the jobs completed, seconds (from buckets).';
+COMMENT ON COLUMN api.minute_job_stats.mean_queue_time IS 'Mean seconds between run_at and start, of the jobs finished.';
 
 CREATE OR REPLACE VIEW api.duration_percentiles WITH (security_invoker = TRUE) AS
 WITH buckets AS (
@@ -196,35 +260,15 @@ CREATE OR REPLACE VIEW api.queue_depth WITH (security_invoker = TRUE) AS
 SELECT
     q.name AS queue,
     q.paused,
-    o.oldest_run_at,
+    d.oldest_run_at,
     (q.counts ->> 'queued')::bigint + (q.counts ->> 'paused')::bigint
     + d.due_scheduled AS waiting,
     (q.counts ->> 'scheduled')::bigint - d.due_scheduled AS scheduled,
     (q.counts ->> 'running')::bigint AS running,
-    round(extract(EPOCH FROM now() - o.oldest_run_at), 3) AS latency
+    round(extract(EPOCH FROM now() - d.oldest_run_at), 3) AS latency
 FROM api.queues AS q
 -- Scheduled jobs already due wait too: a claim takes them, maintenance queues them.
-CROSS JOIN
-    LATERAL (  -- noqa: ST05
-        SELECT
-            count(*) AS due_scheduled,
-            min(s.run_at) AS oldest_run_at
-        FROM jobs.job AS s
-        WHERE
-            s.status = 'scheduled' AND NOT s.waiting
-            AND s.run_at <= now() AND s.queue = q.name
-    ) AS d
-LEFT JOIN LATERAL (  -- noqa: ST05
-    -- One probe of job_claim_idx per priority: the oldest queued job.
-    SELECT least(min(p.run_at), d.oldest_run_at) AS oldest_run_at
-    FROM generate_series(1, 4) AS g (priority)
-    CROSS JOIN LATERAL (
-        SELECT j.run_at FROM jobs.job AS j
-        WHERE j.status = 'queued' AND j.queue = q.name AND j.priority = g.priority
-        ORDER BY j.run_at
-        LIMIT 1
-    ) AS p
-) AS o ON TRUE;
+CROSS JOIN LATERAL jobs_internal.queue_depth(q.name) AS d;
 
 COMMENT ON VIEW api.queue_depth IS
 $$Queue depth and latency now
