@@ -1,4 +1,4 @@
-"""Puts sql/ and migrations/ into the wheel, as jobsapi/server/data/, so that
+"""Puts sql/, migrations/ and dashboard/ into the wheel, as jobsapi/server/data/, so that
 `jobsapi migrate` and `jobsapi up` work from the wheel alone (the server
 extra). An editable install reads the checkout's own (jobsapi/server/paths.py).
 Everything else is in pyproject.toml."""
@@ -18,7 +18,7 @@ class BuildWithSql(build_py):
         if getattr(self, "editable_mode", False):
             return
         target = Path(self.build_lib) / "jobsapi" / "server" / "data"
-        for name in ("sql", "migrations"):
+        for name in ("sql", "migrations", "dashboard"):
             shutil.copytree(HERE / name, target / name, dirs_exist_ok=True)
 
 

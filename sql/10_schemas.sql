@@ -16,3 +16,18 @@ COMMENT ON SCHEMA api IS
 $$jobsapi
 
 A database-first jobs API: queue work for workers, watch and manage it, and log ETL runs. Statuses: scheduled, queued, running, completed, failed, cancelling, cancelled.$$;
+
+-- PostgREST's media type handler for any Accept header, "*/*": a function
+-- returning it answers its bytes as they are, with the Content-Type it sets
+-- in response.headers. A browser's Accept ends in */*, so this serves a
+-- page, a script and a style sheet alike (40_functions/dashboard.sql). A
+-- domain, made once and kept like the schemas.
+DO $$
+BEGIN
+    IF to_regtype('api."*/*"') IS NULL THEN
+        CREATE DOMAIN api."*/*" AS bytea;
+        COMMENT ON DOMAIN api."*/*" IS
+        'PostgREST''s media type handler for any Accept header: a function returning it sets its own Content-Type.';
+    END IF;
+END;
+$$;

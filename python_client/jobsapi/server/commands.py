@@ -32,6 +32,8 @@ def up(args: argparse.Namespace) -> int:
     print(f"export JOBSAPI_URL={url}")
     print(f"export JOBSAPI_TOKEN={token}")
     print(f'try: curl -H "Authorization: Bearer $JOBSAPI_TOKEN" {url}/jobs')
+    # The token rides in the fragment, which the browser never sends to a server.
+    print(f"dashboard: {url}/rpc/dashboard#token={token}")
     return 0
 
 

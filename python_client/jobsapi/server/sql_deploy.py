@@ -21,11 +21,15 @@ The whole deploy is one transaction, and it changes only what changed:
   follows. A lock that cannot be had within lock_timeout (a transaction
   holds the table) aborts the attempt, which is tried again after a pause:
   the deploy never queues writers behind it for longer than that.
+- The dashboard's files (dashboard/, next to sql/) are loaded into
+  jobs.dashboard_file, which api.dashboard serves: a file is written only
+  when its content changed, and one no longer there is deleted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ from ..errors import SetupError
 from .paths import SQL_DIR
 
 ORDER_FILE = "deploy_order.txt"
+DASHBOARD = "dashboard"  # the dashboard's files, next to sql/
 MIGRATIONS_KEY = "<migrations>"
 LOCK_TIMEOUT = "200ms"
 RETRY_FOR_SECONDS = 60.0
@@ -318,7 +323,7 @@ def _run_file(conn: psycopg.Connection, sql_file: SqlFile,
             raise SetupError(f"sql/{sql_file.name}: {exc}") from exc
 
 
-def _deploy_once(conn: psycopg.Connection, files: list[SqlFile]) -> None:
+def _deploy_once(conn: psycopg.Connection, files: list[SqlFile], dashboard_dir: Path) -> None:
     conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     ledger: dict[str, str] = dict(conn.execute("SELECT path, sha256 FROM jobs.deployed_file").fetchall())
     migrations = _migrations_key(conn)
@@ -365,6 +370,30 @@ def _deploy_once(conn: psycopg.Connection, files: list[SqlFile]) -> None:
             "INSERT INTO jobs.deployed_file (path, sha256) VALUES (%s, %s)"
             " ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, deployed_at = now()"
             " WHERE jobs.deployed_file.sha256 <> excluded.sha256", rows)
+    _load_dashboard(conn, dashboard_dir)
+
+
+def media_type(path: Path) -> str:
+    """The Content-Type a dashboard file is served with, from its suffix."""
+    guessed = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") else guessed
+
+
+def _load_dashboard(conn: psycopg.Connection, dashboard_dir: Path) -> None:
+    if not dashboard_dir.is_dir():  # an sql/ of its own (a test's older release)
+        return
+    files = sorted(p for p in dashboard_dir.rglob("*") if p.is_file())
+    rows = [(str(p.relative_to(dashboard_dir)), media_type(p), p.read_bytes()) for p in files]
+    conn.execute("DELETE FROM jobs.dashboard_file WHERE name <> ALL(%s)", ([r[0] for r in rows],))
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO jobs.dashboard_file (name, media_type, body, sha256)"
+            " VALUES (%s, %s, %s, %s)"
+            " ON CONFLICT (name) DO UPDATE SET media_type = excluded.media_type,"
+            " body = excluded.body, sha256 = excluded.sha256"
+            " WHERE jobs.dashboard_file.sha256 <> excluded.sha256"
+            " OR jobs.dashboard_file.media_type <> excluded.media_type",
+            [(name, kind, body, hashlib.sha256(body).hexdigest()) for name, kind, body in rows])
 
 
 def _attempts(deadline: float) -> Iterator[int]:
@@ -395,7 +424,7 @@ def apply_sql(database_url: str, sql_dir: Path = SQL_DIR,
         try:
             with psycopg.connect(database_url) as conn:
                 conn.add_notice_handler(keep)
-                _deploy_once(conn, files)
+                _deploy_once(conn, files, sql_dir.parent / DASHBOARD)
             return notes
         except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
             # Someone held a table this deploy must change: everything was
