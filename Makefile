@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up down test lint pytest bench check-tools pg-cron plpgsql-check clean
+.PHONY: up down test lint pytest bench check-tools pg-cron plpgsql-check chromium clean
 
 # pg_cron runs maintenance inside PostgreSQL (Debian: postgresql-15-cron);
 # installed here when we are root, else named as a prerequisite.
@@ -38,6 +38,18 @@ plpgsql-check:
 	    apt-get install -y postgresql-15-plpgsql-check || { apt-get update && apt-get install -y postgresql-15-plpgsql-check; }; \
 	  else echo "plpgsql_check is needed by the tests: sudo apt-get install postgresql-15-plpgsql-check"; exit 1; fi; }
 
+# Chromium runs the dashboard's browser tests (Debian: chromium; Playwright
+# drives this one, as its own download needs the internet); installed here
+# when we are root.
+CHROMIUM := /usr/bin/chromium
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	  else echo "chromium is needed by the dashboard's tests: sudo apt-get install chromium"; exit 1; fi; }
+
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) || { echo "python3 venv is needed: apt-get install python3-venv"; exit 1; }
 	$(BIN)/pip install --quiet --upgrade pip
@@ -55,7 +67,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check python_client tests bench
 	$(BIN)/mypy
 
-pytest: check-tools pg-cron plpgsql-check $(STAMP)
+pytest: check-tools pg-cron plpgsql-check chromium $(STAMP)
 	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
 
 test: lint pytest

@@ -9,11 +9,11 @@ import os
 import sys
 from collections.abc import Callable
 
-from . import cli_housekeeping, cli_jobs, cli_output
+from . import cli_housekeeping, cli_jobs, cli_monitoring, cli_output
 from .errors import JobsApiError, SetupError
 
 # The roles a token may name (the server signs it: `jobsapi token`).
-ROLES = ("jobs_user", "jobs_worker", "jobs_admin")
+ROLES = ("jobs_user", "jobs_worker", "jobs_admin", "jobs_metrics")
 
 
 def server_command(name: str) -> Callable[[argparse.Namespace], int]:
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_jobs.add_parsers(sub, common)
     cli_housekeeping.add_parsers(sub, common)
+    cli_monitoring.add_parsers(sub, common)
     return parser
 
 

@@ -341,9 +341,41 @@ class Client:
 
     def report(self, view: str, *, order: str | None = None, limit: int | None = None,
                **filters: Any) -> builtins.list[dict[str, Any]]:
-        """Rows of a reporting view: daily_job_stats, duration_percentiles,
-        latest_runs, long_running_jobs, queue_depth (filters as in list())."""
+        """Rows of a reporting view: daily_job_stats, minute_job_stats,
+        duration_percentiles, latest_runs, long_running_jobs, queue_depth
+        (filters as in list())."""
         return self._select(view, filters, order, limit, None)
+
+    # -- monitoring -----------------------------------------------------------
+
+    def metrics(self) -> str:
+        """The Prometheus text exposition of GET /rpc/metrics (worker, admin
+        or jobs_metrics token)."""
+        try:
+            response = self._http.get("/rpc/metrics", headers={"Accept": "*/*"})
+        except httpx.TransportError as exc:
+            raise Unavailable(f"cannot reach {self.url}: {exc}") from exc
+        if response.is_error:
+            try:
+                body = response.json()
+            except json.JSONDecodeError:
+                body = {}
+            raise make_error(body.get("message"), status=response.status_code,
+                             code=body.get("code"), details=body.get("details"),
+                             hint=body.get("hint"))
+        return response.text
+
+    def whoami(self) -> dict[str, Any]:
+        """Who the token is: role, sub, scope, and the routes it may use
+        with their methods (GET /rpc/whoami)."""
+        return dict(self._rpc("whoami"))
+
+    def dashboard_url(self) -> str:
+        """The dashboard's address, with this client's token in the fragment
+        (a browser does not send the fragment to the server)."""
+        auth = self._http.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ")
+        return f"{self.url}/rpc/dashboard" + (f"#token={token}" if token else "")
 
     # -- locks --------------------------------------------------------------
 

@@ -7,6 +7,8 @@
 --                direct database login, of the queues jobs.worker_login
 --                grants it
 --   jobs_user    its own jobs: owner is the token's sub
+--   jobs_metrics every queue's counts, through api.metrics alone (it has
+--                no other grant)
 -- The row level security policies (sql/50_policies/) and the SECURITY
 -- DEFINER ledger readers (counts.sql, history.sql) both take the caller's
 -- scope from caller_scope(), so they cannot disagree.
@@ -50,7 +52,7 @@ BEGIN ATOMIC
     END;
 END;
 
--- The api role the caller acts as: jobs_admin, jobs_worker or jobs_user,
+-- The api role the caller acts as: jobs_admin, jobs_worker, jobs_user or jobs_metrics,
 -- the first of them it is a member of (superusers are members of all), or
 -- null (anon). From the role setting, which a SECURITY DEFINER function
 -- leaves as it was.
@@ -64,6 +66,7 @@ BEGIN ATOMIC
             WHEN pg_has_role(r.name, 'jobs_admin', 'MEMBER') THEN 'jobs_admin'
             WHEN pg_has_role(r.name, 'jobs_worker', 'MEMBER') THEN 'jobs_worker'
             WHEN pg_has_role(r.name, 'jobs_user', 'MEMBER') THEN 'jobs_user'
+            WHEN pg_has_role(r.name, 'jobs_metrics', 'MEMBER') THEN 'jobs_metrics'
         END AS api_role
     FROM (
         SELECT coalesce(nullif(current_setting('role'), 'none'), session_user) AS name
@@ -110,8 +113,8 @@ BEGIN ATOMIC
     END AS queues;
 END;
 
--- The caller's scope in one row: everything (admins, and workers allowed
--- "*"), else the jobs of one owner (users), else the jobs of some queues
+-- The caller's scope in one row: everything (admins, metrics scrapers, and
+-- workers allowed "*"), else the jobs of one owner (users), else the jobs of some queues
 -- (workers). Anything else sees nothing.
 CREATE OR REPLACE FUNCTION jobs_internal.caller_scope()
 RETURNS TABLE (everything boolean, owner text, queues text[])
@@ -120,7 +123,7 @@ STABLE
 BEGIN ATOMIC
     SELECT
         coalesce(
-            r.api_role = 'jobs_admin'
+            r.api_role IN ('jobs_admin', 'jobs_metrics')
             OR (r.api_role = 'jobs_worker' AND jobs_internal.worker_queues() @> '{*}'),
             FALSE
         ) AS everything,
@@ -193,8 +196,10 @@ DECLARE
 BEGIN
     -- No token: say so, rather than "permission denied" for whatever the
     -- route reads. The OpenAPI document at / stays open (it lists nothing
-    -- to anon).
-    IF v_role IS NULL AND coalesce(current_setting('request.path', TRUE), '/') <> '/' THEN
+    -- to anon), and so do the dashboard's files: a browser sends no token
+    -- when it opens a page.
+    IF v_role IS NULL AND coalesce(current_setting('request.path', TRUE), '/')
+        NOT IN ('/', '/rpc/dashboard', '/rpc/dashboard_file') THEN
         RAISE EXCEPTION 'a token is needed: send Authorization: Bearer <JWT>'
             USING ERRCODE = 'PT401',
                 HINT = 'jobsapi token --role jobs_user --sub NAME prints one for the local stack.';
