@@ -60,6 +60,20 @@ COMMENT ON SCHEMA jobs_internal IS 'Private functions and trigger functions of j
 
 
 --
+-- Name: */*; Type: DOMAIN; Schema: api; Owner: -
+--
+
+CREATE DOMAIN api."*/*" AS bytea;
+
+
+--
+-- Name: DOMAIN "*/*"; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON DOMAIN api."*/*" IS 'PostgREST''s media type handler for any Accept header: a function returning it sets its own Content-Type.';
+
+
+--
 -- Name: job_status; Type: TYPE; Schema: jobs; Owner: -
 --
 
@@ -870,6 +884,83 @@ results is a JSON array of objects {job_id, result, num_success, num_error, num_
 
 
 --
+-- Name: dashboard_file(text); Type: FUNCTION; Schema: api; Owner: -
+--
+
+CREATE FUNCTION api.dashboard_file(name text) RETURNS api."*/*"
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+DECLARE
+    v_file jobs.dashboard_file;
+    v_etag text;
+    v_headers jsonb;
+BEGIN
+    SELECT f.* INTO v_file FROM jobs.dashboard_file AS f WHERE f.name = $1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'the dashboard has no file %', $1
+            USING ERRCODE = 'PT404',
+                HINT = 'The deploy loads the files of dashboard/: run jobsapi migrate.';
+    END IF;
+    v_etag := format('"%s"', left(v_file.sha256, 32));
+    v_headers := jsonb_build_array(
+        jsonb_build_object('Content-Type', v_file.media_type),
+        jsonb_build_object('ETag', v_etag),
+        -- Ask every time; the ETag makes the answer an empty 304.
+        jsonb_build_object('Cache-Control', 'no-cache'),
+        jsonb_build_object('X-Content-Type-Options', 'nosniff')
+    );
+    IF v_file.media_type LIKE 'text/html%' THEN
+        -- The page holds a token: it may load and call only its own origin.
+        v_headers := v_headers || jsonb_build_array(
+            jsonb_build_object(
+                'Content-Security-Policy',
+                'default-src ''self''; img-src ''self'' data:; frame-ancestors ''none'''
+            ),
+            jsonb_build_object('Referrer-Policy', 'no-referrer')
+        );
+    END IF;
+    PERFORM set_config('response.headers', v_headers::text, TRUE);
+    IF nullif(current_setting('request.headers', TRUE), '')::jsonb ->> 'if-none-match'
+        = v_etag THEN
+        PERFORM set_config('response.status', '304', TRUE);
+        RETURN NULL;
+    END IF;
+    RETURN v_file.body;
+END;
+$_$;
+
+
+--
+-- Name: FUNCTION dashboard_file(name text); Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON FUNCTION api.dashboard_file(name text) IS 'A file of the dashboard
+
+The page''s scripts, style sheets and images, with their media type. Needs no token. GET /rpc/dashboard_file?name=app.js';
+
+
+--
+-- Name: dashboard(); Type: FUNCTION; Schema: api; Owner: -
+--
+
+CREATE FUNCTION api.dashboard() RETURNS api."*/*"
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT api.dashboard_file('index.html'::text) AS dashboard_file;
+END;
+
+
+--
+-- Name: FUNCTION dashboard(); Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON FUNCTION api.dashboard() IS 'The dashboard
+
+A web page over this API: queues, throughput, jobs, workers, locks, ETL runs and schedules. Open it in a browser and give it a token (pasted, or as #token=... in the address); it calls the routes with that token, so it shows and does what the token may. Needs no token itself. GET /rpc/dashboard';
+
+
+--
 -- Name: duration(api.jobs); Type: FUNCTION; Schema: api; Owner: -
 --
 
@@ -1409,6 +1500,225 @@ END;
 COMMENT ON FUNCTION api.last_success(name text) IS 'Start of the newest successful run
 
 The start time of the newest completed job (or successful ETL run) of that name: extract what changed since then. null when it never succeeded. GET /rpc/last_success?name=my_etl_job';
+
+
+--
+-- Name: metrics(); Type: FUNCTION; Schema: api; Owner: -
+--
+
+CREATE FUNCTION api.metrics() RETURNS api."*/*"
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+DECLARE
+    v_text text;
+    v_scope record;
+BEGIN
+    SELECT s.* INTO v_scope FROM jobs_internal.caller_scope() AS s;
+    WITH queues AS (
+        -- The queues the caller sees: configured ones and those with jobs.
+        SELECT q.name FROM jobs.queue AS q
+        WHERE jobs_internal.in_scope(
+            v_scope.everything, NULL, v_scope.queues, NULL, q.name
+        )
+        UNION
+        SELECT c.queue FROM jobs_internal.queue_counts() AS c
+    ),
+
+    statuses AS (
+        SELECT e.status
+        FROM unnest(enum_range(NULL::jobs.job_status)) AS e (status)
+    ),
+
+    counts AS (
+        SELECT c.queue, c.status, sum(c.jobs) AS jobs
+        FROM jobs_internal.queue_counts() AS c
+        GROUP BY c.queue, c.status
+    ),
+
+    history AS (
+        SELECT h.queue, h.status, h.bucket, sum(h.jobs) AS jobs, sum(h.duration_sum) AS seconds
+        FROM jobs_internal.history_rows() AS h
+        GROUP BY h.queue, h.status, h.bucket
+    ),
+
+    runs AS (
+        -- Runs that ended after running (completed, or failed for good).
+        SELECT h.queue, h.bucket, h.jobs, h.seconds
+        FROM history AS h
+        WHERE h.status IN ('completed', 'failed') AND h.bucket IS NOT NULL
+    ),
+
+    workers AS (
+        SELECT count(*) FILTER (
+            WHERE jobs_internal.worker_is_active(w.last_seen, w.stopped_at)
+        ) AS active
+        FROM jobs.worker AS w
+    )
+
+    SELECT concat(
+        jobs_internal.metric_family(
+            'jobsapi_jobs', 'gauge', 'Jobs per queue and status now.',
+            ARRAY(
+                SELECT format(
+                    'jobsapi_jobs{queue=%s,status=%s} %s',
+                    jobs_internal.metric_label(q.name),
+                    jobs_internal.metric_label(s.status::text),
+                    coalesce(c.jobs, 0)
+                )
+                FROM queues AS q
+                CROSS JOIN statuses AS s
+                LEFT JOIN counts AS c ON q.name = c.queue AND s.status = c.status
+                ORDER BY q.name, s.status
+            )
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_queue_paused', 'gauge', '1 when the queue hands out no jobs.',
+            ARRAY(
+                SELECT format(
+                    'jobsapi_queue_paused{queue=%s} %s',
+                    jobs_internal.metric_label(q.name),
+                    coalesce(p.paused::int, 0)
+                )
+                FROM queues AS q
+                LEFT JOIN jobs.queue AS p ON q.name = p.name
+                ORDER BY q.name
+            )
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_oldest_due_job_age_seconds', 'gauge',
+            'How long the oldest job that waits for a worker has been due (0 when none waits).',
+            ARRAY(
+                SELECT format(
+                    'jobsapi_oldest_due_job_age_seconds{queue=%s} %s',
+                    jobs_internal.metric_label(q.name),
+                    round(greatest(
+                        coalesce(extract(EPOCH FROM now() - d.oldest_run_at), 0), 0
+                    ), 3)
+                )
+                FROM queues AS q
+                CROSS JOIN LATERAL jobs_internal.queue_depth(q.name) AS d
+                ORDER BY q.name
+            )
+        ),
+        (
+            SELECT string_agg(jobs_internal.metric_family(
+                format('jobsapi_jobs_%s_total', o.word), 'counter', o.help,
+                ARRAY(
+                    SELECT format(
+                        'jobsapi_jobs_%s_total{queue=%s} %s', o.word,
+                        jobs_internal.metric_label(q.name),
+                        coalesce((
+                            SELECT sum(h.jobs) FROM history AS h
+                            WHERE h.queue = q.name AND h.status = o.status
+                        ), 0)
+                    )
+                    FROM queues AS q
+                    ORDER BY q.name
+                )
+            ), '' ORDER BY o.n)
+            FROM (VALUES
+                (1, 'completed', 'completed'::jobs.job_status,
+                 'Jobs completed (over the run history kept: history_days).'),
+                (2, 'failed', 'failed', 'Jobs failed for good (over the run history kept).'),
+                (3, 'cancelled', 'cancelled', 'Jobs cancelled (over the run history kept).'),
+                (4, 'retried', 'scheduled',
+                 'Attempts that failed or lost their worker and were scheduled to run again'
+                 || ' (over the run history kept).')
+            ) AS o (n, word, status, help)
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_job_duration_seconds', 'histogram',
+            'Run time of jobs that completed or failed for good, from the run history''s'
+            || ' duration buckets (each within 19% of the exact value).',
+            ARRAY(
+                SELECT l.line
+                FROM queues AS q
+                CROSS JOIN LATERAL (
+                    SELECT
+                        b.n,
+                        format(
+                            'jobsapi_job_duration_seconds_bucket{queue=%s,le=%s} %s',
+                            jobs_internal.metric_label(q.name),
+                            jobs_internal.metric_label(b.bound::text),
+                            coalesce((
+                                SELECT sum(r.jobs) FROM runs AS r
+                                WHERE
+                                    r.queue = q.name
+                                    AND jobs_internal.bucket_seconds(r.bucket) <= b.bound
+                            ), 0)
+                        ) AS line
+                    FROM unnest(jobs_internal.metric_duration_bounds()) WITH ORDINALITY
+                        AS b (bound, n)
+                    UNION ALL
+                    SELECT 1000, format(
+                        'jobsapi_job_duration_seconds_bucket{queue=%s,le="+Inf"} %s',
+                        jobs_internal.metric_label(q.name),
+                        coalesce((SELECT sum(r.jobs) FROM runs AS r WHERE r.queue = q.name), 0)
+                    )
+                    UNION ALL
+                    SELECT 1001, format(
+                        'jobsapi_job_duration_seconds_sum{queue=%s} %s',
+                        jobs_internal.metric_label(q.name),
+                        round(coalesce((
+                            SELECT sum(r.seconds) FROM runs AS r WHERE r.queue = q.name
+                        ), 0)::numeric, 3)
+                    )
+                    UNION ALL
+                    SELECT 1002, format(
+                        'jobsapi_job_duration_seconds_count{queue=%s} %s',
+                        jobs_internal.metric_label(q.name),
+                        coalesce((SELECT sum(r.jobs) FROM runs AS r WHERE r.queue = q.name), 0)
+                    )
+                ) AS l
+                ORDER BY q.name, l.n
+            )
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_workers_active', 'gauge',
+            'Workers seen in the last 5 minutes and not stopped.',
+            ARRAY(SELECT format('jobsapi_workers_active %s', w.active) FROM workers AS w)
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_maintenance_last_run_timestamp_seconds', 'gauge',
+            'When maintenance last finished a run (Unix time; 0 if it never ran).',
+            ARRAY(
+                SELECT format(
+                    'jobsapi_maintenance_last_run_timestamp_seconds %s',
+                    round(coalesce(extract(EPOCH FROM m.finished_at), 0), 3)
+                )
+                FROM jobs.maintenance AS m
+            )
+        ),
+        jobs_internal.metric_family(
+            'jobsapi_maintenance_last_run_duration_seconds', 'gauge',
+            'How long the last maintenance run took.',
+            ARRAY(
+                SELECT format(
+                    'jobsapi_maintenance_last_run_duration_seconds %s',
+                    round(coalesce((m.result ->> 'duration_ms')::numeric / 1000, 0), 3)
+                )
+                FROM jobs.maintenance AS m
+            )
+        )
+    ) INTO v_text;
+    PERFORM set_config(
+        'response.headers',
+        '[{"Content-Type": "text/plain; version=0.0.4; charset=utf-8"}]',
+        TRUE
+    );
+    RETURN convert_to(v_text, 'UTF8');
+END;
+$$;
+
+
+--
+-- Name: FUNCTION metrics(); Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON FUNCTION api.metrics() IS 'Prometheus metrics
+
+The text exposition format of Prometheus, per queue: jobs per status (jobsapi_jobs), paused, the age of the oldest due job, counters of jobs completed, failed, cancelled and retried (over the run history kept), a histogram of run durations; and active workers and when maintenance last ran. Reads the ledgers, never the jobs table. For a worker, admin or jobs_metrics token; a worker token sees its own queues. GET /rpc/metrics';
 
 
 --
@@ -2054,16 +2364,22 @@ CREATE TABLE jobs.worker (
 --
 
 CREATE VIEW api.workers WITH (security_invoker='true') AS
+ WITH h AS (
+         SELECT j.worker,
+            count(*) AS running_jobs
+           FROM jobs.job j
+          WHERE (j.status = ANY (ARRAY['running'::jobs.job_status, 'cancelling'::jobs.job_status]))
+          GROUP BY j.worker
+        )
  SELECT w.name,
     w.queues,
     w.first_seen,
     w.last_seen,
     w.stopped_at,
     jobs_internal.worker_is_active(w.last_seen, w.stopped_at) AS active,
-    ( SELECT count(*) AS count
-           FROM jobs.job j
-          WHERE ((j.status = ANY (ARRAY['running'::jobs.job_status, 'cancelling'::jobs.job_status])) AND (j.worker = w.name))) AS running_jobs
-   FROM jobs.worker w;
+    COALESCE(h.running_jobs, (0)::bigint) AS running_jobs
+   FROM (jobs.worker w
+     LEFT JOIN h ON ((w.name = h.worker)));
 
 
 --
@@ -2179,97 +2495,6 @@ COMMENT ON FUNCTION api.totals(api.jobs) IS 'Results of the original job and all
 
 
 --
--- Name: assert_held(bigint, text); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.assert_held(job_id bigint, worker text) RETURNS void
-    LANGUAGE plpgsql STABLE
-    AS $$
-DECLARE
-    v_job jobs.job := jobs_internal.get_job_in_scope(job_id);
-BEGIN
-    IF v_job.status NOT IN ('running', 'cancelling') THEN
-        RAISE EXCEPTION 'job % is %, not running', job_id, v_job.status
-            USING ERRCODE = 'PT409',
-                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
-    END IF;
-    IF worker IS NOT NULL AND v_job.worker IS DISTINCT FROM worker THEN
-        RAISE EXCEPTION 'job % is held by worker %, not %', job_id,
-            jobs_internal.escape_for_message(v_job.worker),
-            jobs_internal.escape_for_message(worker)
-            USING ERRCODE = 'PT409',
-                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
-    END IF;
-END;
-$$;
-
-
---
--- Name: assert_locks_held(bigint, text[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.assert_locks_held(job_id bigint, lock_names text[]) RETURNS void
-    LANGUAGE plpgsql STABLE
-    AS $$
-BEGIN
-    IF lock_names <> '{}' AND EXISTS (
-        SELECT FROM unnest(lock_names) AS l (name)
-        WHERE NOT EXISTS (
-            SELECT FROM jobs.job_lock AS h
-            WHERE h.name = l.name AND h.job_id = assert_locks_held.job_id
-        )
-    ) THEN
-        RAISE EXCEPTION 'job % names locks (%): only claim_jobs can start it',
-            job_id, jobs_internal.escape_list_for_message(lock_names)
-            USING ERRCODE = 'PT409',
-                HINT = 'claim_jobs takes the locks, or skips the job while they are held.';
-    END IF;
-END;
-$$;
-
-
---
--- Name: backoff(integer, integer, integer); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.backoff(attempts integer, base_seconds integer, max_seconds integer) RETURNS interval
-    LANGUAGE sql IMMUTABLE
-    BEGIN ATOMIC
- SELECT make_interval(secs => (LEAST(((base_seconds)::numeric * (power((2)::double precision, (GREATEST((attempts - 1), 0))::double precision))::numeric), (max_seconds)::numeric))::double precision) AS make_interval;
-END;
-
-
---
--- Name: bucket_seconds(smallint); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.bucket_seconds(bucket smallint) RETURNS double precision
-    LANGUAGE sql IMMUTABLE
-    BEGIN ATOMIC
- SELECT (round((power((2)::numeric, (((bucket)::numeric + 0.5) / 4.0)) / (1000)::numeric), 3))::double precision AS round;
-END;
-
-
---
--- Name: bucket_percentile(smallint[], bigint[], double precision); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.bucket_percentile(buckets smallint[], counts bigint[], p double precision) RETURNS double precision
-    LANGUAGE sql IMMUTABLE
-    BEGIN ATOMIC
- SELECT jobs_internal.bucket_seconds(h.bucket) AS bucket_seconds
-    FROM ( SELECT u.bucket,
-             sum(u.jobs) OVER (ORDER BY u.bucket) AS running,
-             sum(u.jobs) OVER () AS total
-            FROM UNNEST(bucket_percentile.buckets, bucket_percentile.counts) u(bucket, jobs)
-           WHERE (u.bucket IS NOT NULL)) h
-   WHERE ((h.running)::double precision >= (bucket_percentile.p * (h.total)::double precision))
-   ORDER BY h.bucket
-  LIMIT 1;
-END;
-
-
---
 -- Name: caller_role(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -2281,6 +2506,7 @@ CREATE FUNCTION jobs_internal.caller_role() RETURNS text
              WHEN pg_has_role((r.name)::name, 'jobs_admin'::name, 'MEMBER'::text) THEN 'jobs_admin'::text
              WHEN pg_has_role((r.name)::name, 'jobs_worker'::name, 'MEMBER'::text) THEN 'jobs_worker'::text
              WHEN pg_has_role((r.name)::name, 'jobs_user'::name, 'MEMBER'::text) THEN 'jobs_user'::text
+             WHEN pg_has_role((r.name)::name, 'jobs_metrics'::name, 'MEMBER'::text) THEN 'jobs_metrics'::text
              ELSE NULL::text
          END AS api_role
     FROM ( SELECT COALESCE(NULLIF(current_setting('role'::text), 'none'::text), (SESSION_USER)::text) AS name) r;
@@ -2372,7 +2598,7 @@ END;
 CREATE FUNCTION jobs_internal.caller_scope() RETURNS TABLE(everything boolean, owner text, queues text[])
     LANGUAGE sql STABLE
     BEGIN ATOMIC
- SELECT COALESCE(((r.api_role = 'jobs_admin'::text) OR ((r.api_role = 'jobs_worker'::text) AND (jobs_internal.worker_queues() @> '{*}'::text[]))), false) AS everything,
+ SELECT COALESCE(((r.api_role = ANY (ARRAY['jobs_admin'::text, 'jobs_metrics'::text])) OR ((r.api_role = 'jobs_worker'::text) AND (jobs_internal.worker_queues() @> '{*}'::text[]))), false) AS everything,
          CASE
              WHEN (r.api_role = 'jobs_user'::text) THEN jobs_internal.current_actor()
              ELSE NULL::text
@@ -2382,6 +2608,146 @@ CREATE FUNCTION jobs_internal.caller_scope() RETURNS TABLE(everything boolean, o
              ELSE '{}'::text[]
          END AS queues
     FROM ( SELECT jobs_internal.caller_role() AS api_role) r;
+END;
+
+
+--
+-- Name: whoami(); Type: FUNCTION; Schema: api; Owner: -
+--
+
+CREATE FUNCTION api.whoami() RETURNS jsonb
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT jsonb_build_object('role', jobs_internal.caller_role(), 'sub', jobs_internal.current_actor(), 'everything', s.everything, 'owner', s.owner, 'queues', to_jsonb(s.queues), 'routes', ( SELECT COALESCE(jsonb_object_agg(r.route, r.verbs), '{}'::jsonb) AS "coalesce"
+            FROM ( SELECT c.relname AS route,
+                     to_jsonb(array_remove(ARRAY[
+                         CASE
+                             WHEN has_any_column_privilege(c.oid, 'SELECT'::text) THEN 'GET'::text
+                             ELSE NULL::text
+                         END,
+                         CASE
+                             WHEN has_any_column_privilege(c.oid, 'INSERT'::text) THEN 'POST'::text
+                             ELSE NULL::text
+                         END,
+                         CASE
+                             WHEN has_any_column_privilege(c.oid, 'UPDATE'::text) THEN 'PATCH'::text
+                             ELSE NULL::text
+                         END,
+                         CASE
+                             WHEN has_table_privilege(c.oid, 'DELETE'::text) THEN 'DELETE'::text
+                             ELSE NULL::text
+                         END], NULL::text)) AS verbs
+                    FROM pg_class c
+                   WHERE ((c.relnamespace = ('api'::regnamespace)::oid) AND (c.relkind = 'v'::"char") AND (has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'::text) OR has_table_privilege(c.oid, 'DELETE'::text)))
+                 UNION ALL
+                  SELECT ('rpc/'::text || (p.proname)::text) AS route,
+                     '["POST"]'::jsonb AS verbs
+                    FROM pg_proc p
+                   WHERE ((p.pronamespace = ('api'::regnamespace)::oid) AND (p.prokind = 'f'::"char") AND has_function_privilege(p.oid, 'EXECUTE'::text) AND (NOT (EXISTS ( SELECT
+                            FROM pg_type t
+                           WHERE ((t.oid = ANY ((p.proargtypes)::oid[])) AND (t.typrelid <> (0)::oid))))))
+                   GROUP BY p.proname) r)) AS jsonb_build_object
+    FROM jobs_internal.caller_scope() s(everything, owner, queues);
+END;
+
+
+--
+-- Name: FUNCTION whoami(); Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON FUNCTION api.whoami() IS 'Who this token is
+
+The token''s role and subject, what it sees (everything, one owner''s jobs, or some queues) and the routes it may use with their methods, as the database''s privileges say. Row level security narrows which rows each route touches. GET /rpc/whoami';
+
+
+--
+-- Name: assert_held(bigint, text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.assert_held(job_id bigint, worker text) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_job jobs.job := jobs_internal.get_job_in_scope(job_id);
+BEGIN
+    IF v_job.status NOT IN ('running', 'cancelling') THEN
+        RAISE EXCEPTION 'job % is %, not running', job_id, v_job.status
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
+    END IF;
+    IF worker IS NOT NULL AND v_job.worker IS DISTINCT FROM worker THEN
+        RAISE EXCEPTION 'job % is held by worker %, not %', job_id,
+            jobs_internal.escape_for_message(v_job.worker),
+            jobs_internal.escape_for_message(worker)
+            USING ERRCODE = 'PT409',
+                DETAIL = format('job_id=%s status=%s', job_id, v_job.status);
+    END IF;
+END;
+$$;
+
+
+--
+-- Name: assert_locks_held(bigint, text[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.assert_locks_held(job_id bigint, lock_names text[]) RETURNS void
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    IF lock_names <> '{}' AND EXISTS (
+        SELECT FROM unnest(lock_names) AS l (name)
+        WHERE NOT EXISTS (
+            SELECT FROM jobs.job_lock AS h
+            WHERE h.name = l.name AND h.job_id = assert_locks_held.job_id
+        )
+    ) THEN
+        RAISE EXCEPTION 'job % names locks (%): only claim_jobs can start it',
+            job_id, jobs_internal.escape_list_for_message(lock_names)
+            USING ERRCODE = 'PT409',
+                HINT = 'claim_jobs takes the locks, or skips the job while they are held.';
+    END IF;
+END;
+$$;
+
+
+--
+-- Name: backoff(integer, integer, integer); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.backoff(attempts integer, base_seconds integer, max_seconds integer) RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT make_interval(secs => (LEAST(((base_seconds)::numeric * (power((2)::double precision, (GREATEST((attempts - 1), 0))::double precision))::numeric), (max_seconds)::numeric))::double precision) AS make_interval;
+END;
+
+
+--
+-- Name: bucket_seconds(smallint); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.bucket_seconds(bucket smallint) RETURNS double precision
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT (round((power((2)::numeric, (((bucket)::numeric + 0.5) / 4.0)) / (1000)::numeric), 3))::double precision AS round;
+END;
+
+
+--
+-- Name: bucket_percentile(smallint[], bigint[], double precision); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.bucket_percentile(buckets smallint[], counts bigint[], p double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT jobs_internal.bucket_seconds(h.bucket) AS bucket_seconds
+    FROM ( SELECT u.bucket,
+             sum(u.jobs) OVER (ORDER BY u.bucket) AS running,
+             sum(u.jobs) OVER () AS total
+            FROM UNNEST(bucket_percentile.buckets, bucket_percentile.counts) u(bucket, jobs)
+           WHERE (u.bucket IS NOT NULL)) h
+   WHERE (((h.running)::double precision >= (bucket_percentile.p * (h.total)::double precision)) AND (h.total > (0)::numeric))
+   ORDER BY h.bucket
+  LIMIT 1;
 END;
 
 
@@ -2436,8 +2802,10 @@ DECLARE
 BEGIN
     -- No token: say so, rather than "permission denied" for whatever the
     -- route reads. The OpenAPI document at / stays open (it lists nothing
-    -- to anon).
-    IF v_role IS NULL AND coalesce(current_setting('request.path', TRUE), '/') <> '/' THEN
+    -- to anon), and so do the dashboard's files: a browser sends no token
+    -- when it opens a page.
+    IF v_role IS NULL AND coalesce(current_setting('request.path', TRUE), '/')
+        NOT IN ('/', '/rpc/dashboard', '/rpc/dashboard_file') THEN
         RAISE EXCEPTION 'a token is needed: send Authorization: Bearer <JWT>'
             USING ERRCODE = 'PT401',
                 HINT = 'jobsapi token --role jobs_user --sub NAME prints one for the local stack.';
@@ -3032,35 +3400,39 @@ CREATE FUNCTION jobs_internal.fold_history() RETURNS bigint
 DECLARE
     v_history bigint;
     v_latest bigint;
+    v_cutoff timestamptz := date_trunc('minute', now() - jobs_internal.history_minutes_kept());
 BEGIN
     WITH appended AS (
-        DELETE FROM jobs.job_history AS h WHERE NOT h.folded
+        DELETE FROM jobs.job_history AS h
+        WHERE NOT h.folded OR h.minute < v_cutoff
         RETURNING
-            h.day, h.queue, h.owner, h.name, h.status, h.bucket, h.jobs,
+            h.day, h.minute, h.queue, h.owner, h.name, h.status, h.bucket, h.jobs,
             h.duration_sum, h.queue_time_sum
     ),
 
     summed AS (
         SELECT
-            a.day, a.queue, a.owner, a.name, a.status, a.bucket,
+            a.day,
+            CASE WHEN a.minute >= v_cutoff THEN a.minute END AS minute,
+            a.queue, a.owner, a.name, a.status, a.bucket,
             sum(a.jobs) AS jobs,
             sum(a.duration_sum) AS duration_sum,
             sum(a.queue_time_sum) AS queue_time_sum,
             count(*) AS rows_folded
         FROM appended AS a
-        GROUP BY a.day, a.queue, a.owner, a.name, a.status, a.bucket
+        GROUP BY 1, 2, a.queue, a.owner, a.name, a.status, a.bucket
     ),
 
     merged AS (
         INSERT INTO jobs.job_history AS h (
-            day, queue, owner, name, status, bucket, jobs, duration_sum,
+            day, minute, queue, owner, name, status, bucket, jobs, duration_sum,
             queue_time_sum, folded
         )
         SELECT
-            s.day, s.queue, s.owner, s.name, s.status, s.bucket, s.jobs,
+            s.day, s.minute, s.queue, s.owner, s.name, s.status, s.bucket, s.jobs,
             s.duration_sum, s.queue_time_sum, TRUE
         FROM summed AS s
-        ON CONFLICT (day, queue, owner, name, status, bucket) WHERE folded
+        ON CONFLICT (day, minute, queue, owner, name, status, bucket) WHERE folded
         DO UPDATE SET
             jobs = h.jobs + excluded.jobs,
             duration_sum = h.duration_sum + excluded.duration_sum,
@@ -3157,6 +3529,17 @@ $$;
 
 
 --
+-- Name: history_minutes_kept(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.history_minutes_kept() RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT '02:00:00'::interval AS "interval";
+END;
+
+
+--
 -- Name: in_scope(boolean, text, text[], text, text); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -3181,8 +3564,16 @@ CREATE TABLE jobs.job_history (
     duration_sum double precision,
     queue_time_sum double precision,
     owner text,
-    folded boolean DEFAULT false NOT NULL
+    folded boolean DEFAULT false NOT NULL,
+    minute timestamp with time zone
 );
+
+
+--
+-- Name: COLUMN job_history.minute; Type: COMMENT; Schema: jobs; Owner: -
+--
+
+COMMENT ON COLUMN jobs.job_history.minute IS 'The minute (UTC) the jobs finished in, for recent rows; null once folded into the day.';
 
 
 --
@@ -3193,7 +3584,13 @@ CREATE FUNCTION jobs_internal.history_rows() RETURNS TABLE(day date, queue text,
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     BEGIN ATOMIC
- SELECT h.day,
+ WITH scope AS MATERIALIZED (
+          SELECT c.everything,
+             c.owner,
+             c.queues
+            FROM jobs_internal.caller_scope() c(everything, owner, queues)
+         )
+  SELECT h.day,
      h.queue,
      h.name,
      h.status,
@@ -3202,7 +3599,7 @@ CREATE FUNCTION jobs_internal.history_rows() RETURNS TABLE(day date, queue text,
      sum(h.duration_sum) AS duration_sum,
      sum(h.queue_time_sum) AS queue_time_sum
     FROM (jobs.job_history h
-      CROSS JOIN jobs_internal.caller_scope() s(everything, owner, queues))
+      CROSS JOIN scope s)
    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, h.owner, h.queue)
    GROUP BY h.day, h.queue, h.name, h.status, h.bucket;
 END;
@@ -3310,10 +3707,16 @@ CREATE FUNCTION jobs_internal.latest_job_ids() RETURNS TABLE(name text, job_id b
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     BEGIN ATOMIC
- SELECT n.name,
+ WITH scope AS MATERIALIZED (
+          SELECT c.everything,
+             c.owner,
+             c.queues
+            FROM jobs_internal.caller_scope() c(everything, owner, queues)
+         )
+  SELECT n.name,
      max(n.job_id) AS job_id
     FROM (jobs.name_latest n
-      CROSS JOIN jobs_internal.caller_scope() s(everything, owner, queues))
+      CROSS JOIN scope s)
    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, n.owner, n.queue)
    GROUP BY n.name;
 END;
@@ -3412,6 +3815,72 @@ END;
 --
 
 COMMENT ON FUNCTION jobs_internal.max_json_depth() IS 'How deep payload, result and meta may be nested: 64 levels below the top.';
+
+
+--
+-- Name: metric_duration_bounds(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.metric_duration_bounds() RETURNS double precision[]
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT ARRAY[(0.005)::double precision, (0.01)::double precision, (0.025)::double precision, (0.05)::double precision, (0.1)::double precision, (0.25)::double precision, (0.5)::double precision, (1)::double precision, (2.5)::double precision, (5)::double precision, (10)::double precision, (30)::double precision, (60)::double precision, (120)::double precision, (300)::double precision, (600)::double precision, (1800)::double precision, (3600)::double precision] AS "array";
+END;
+
+
+--
+-- Name: metric_family(text, text, text, text[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.metric_family(name text, kind text, help text, samples text[]) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT (format('# HELP %s %s
+# TYPE %s %s
+'::text, metric_family.name, metric_family.help, metric_family.name, metric_family.kind) || COALESCE(string_agg((s.line || '
+'::text), ''::text ORDER BY s.n), ''::text))
+    FROM unnest(metric_family.samples) WITH ORDINALITY s(line, n);
+END;
+
+
+--
+-- Name: metric_label(text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.metric_label(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT (('"'::text || replace(replace(replace(value, '\'::text, '\\'::text), '"'::text, '\"'::text), '
+'::text, '\n'::text)) || '"'::text);
+END;
+
+
+--
+-- Name: minute_history_rows(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.minute_history_rows() RETURNS TABLE(minute timestamp with time zone, queue text, status jobs.job_status, bucket smallint, jobs bigint, duration_sum double precision, queue_time_sum double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    BEGIN ATOMIC
+ WITH scope AS MATERIALIZED (
+          SELECT c.everything,
+             c.owner,
+             c.queues
+            FROM jobs_internal.caller_scope() c(everything, owner, queues)
+         )
+  SELECT h.minute,
+     h.queue,
+     h.status,
+     h.bucket,
+     (sum(h.jobs))::bigint AS jobs,
+     sum(h.duration_sum) AS duration_sum,
+     sum(h.queue_time_sum) AS queue_time_sum
+    FROM (jobs.job_history h
+      CROSS JOIN scope s)
+   WHERE ((h.minute >= date_trunc('minute'::text, (now() - jobs_internal.history_minutes_kept()))) AND jobs_internal.in_scope(s.everything, s.owner, s.queues, h.owner, h.queue))
+   GROUP BY h.minute, h.queue, h.status, h.bucket;
+END;
 
 
 --
@@ -3623,14 +4092,74 @@ CREATE FUNCTION jobs_internal.queue_counts() RETURNS TABLE(queue text, status jo
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     BEGIN ATOMIC
- SELECT c.queue,
+ WITH scope AS MATERIALIZED (
+          SELECT c_1.everything,
+             c_1.owner,
+             c_1.queues
+            FROM jobs_internal.caller_scope() c_1(everything, owner, queues)
+         )
+  SELECT c.queue,
      c.status,
      (sum(c.jobs))::bigint AS jobs
     FROM (jobs.queue_count c
-      CROSS JOIN jobs_internal.caller_scope() s(everything, owner, queues))
+      CROSS JOIN scope s)
    WHERE jobs_internal.in_scope(s.everything, s.owner, s.queues, c.owner, c.queue)
    GROUP BY c.queue, c.status;
 END;
+
+
+--
+-- Name: queue_depth(text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.queue_depth(queue text) RETURNS TABLE(due_scheduled bigint, oldest_run_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $_$
+DECLARE
+    v_scope record;
+BEGIN
+    SELECT s.* INTO v_scope FROM jobs_internal.caller_scope() AS s;
+    IF v_scope.everything OR v_scope.queues @> ARRAY[$1] THEN
+        RETURN QUERY
+        SELECT d.due, least(d.oldest, o.oldest)
+        FROM (
+            SELECT count(*) AS due, min(s.run_at) AS oldest
+            FROM jobs.job AS s
+            WHERE
+                s.status = 'scheduled' AND NOT s.waiting
+                AND s.run_at <= now() AND s.queue = $1
+        ) AS d
+        CROSS JOIN (
+            -- One probe of job_claim_idx per priority: the oldest queued job.
+            SELECT min(p.run_at) AS oldest
+            FROM generate_series(1, 4) AS g (priority)
+            CROSS JOIN LATERAL (
+                SELECT j.run_at FROM jobs.job AS j
+                WHERE j.status = 'queued' AND j.queue = $1 AND j.priority = g.priority
+                ORDER BY j.run_at
+                LIMIT 1
+            ) AS p
+        ) AS o;
+    ELSIF v_scope.owner IS NOT NULL THEN
+        -- A user's own jobs (job_owner_idx).
+        RETURN QUERY
+        SELECT
+            count(*) FILTER (WHERE j.status = 'scheduled'),
+            min(j.run_at)
+        FROM jobs.job AS j
+        WHERE
+            j.queue = $1
+            AND j.owner = v_scope.owner
+            AND (
+                j.status = 'queued'
+                OR (j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= now())
+            );
+    ELSE
+        RETURN QUERY SELECT 0::bigint, NULL::timestamptz;
+    END IF;
+END;
+$_$;
 
 
 --
@@ -4480,8 +5009,7 @@ CREATE FUNCTION jobs_internal.tg_job__history_update() RETURNS trigger
     AS $$
 BEGIN
     -- a renamed job is the newest of its new name, a job moved to
-    -- another queue the newest of its name there; the jobs that just
-    -- finished.
+    -- another queue the newest of its name there.
     IF EXISTS (
         SELECT FROM old_rows AS o
         INNER JOIN new_rows AS n ON o.id = n.id
@@ -4494,26 +5022,44 @@ BEGIN
         WHERE o.name <> n.name OR o.queue <> n.queue
         GROUP BY n.name, n.owner, n.queue;
     END IF;
+    -- The jobs that just finished, and the attempts that failed (or lost
+    -- their worker) and will run again: status scheduled, no duration.
     INSERT INTO jobs.job_history (
-        day, queue, owner, name, status, bucket, jobs, duration_sum,
+        day, minute, queue, owner, name, status, bucket, jobs, duration_sum,
         queue_time_sum
     )
     SELECT
-        (n.ended_at AT TIME ZONE 'UTC')::date,
+        (f.at AT TIME ZONE 'UTC')::date,
+        date_trunc('minute', f.at),
         n.queue,
         n.owner,
         n.name,
-        n.status,
-        jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at)),
+        f.status,
+        CASE WHEN f.finished
+            THEN jobs_internal.duration_bucket(extract(EPOCH FROM n.ended_at - n.started_at))
+        END,
         count(*),
         sum(extract(EPOCH FROM n.ended_at - n.started_at)),
-        sum(extract(EPOCH FROM n.started_at - n.run_at))
+        sum(extract(EPOCH FROM n.started_at - n.run_at)) FILTER (WHERE f.finished)
     FROM old_rows AS o
     INNER JOIN new_rows AS n ON o.id = n.id
+    CROSS JOIN LATERAL (
+        SELECT
+            n.status IN ('completed', 'failed', 'cancelled') AS finished,
+            CASE WHEN n.status IN ('completed', 'failed', 'cancelled')
+                THEN n.ended_at ELSE now()
+            END AS at,
+            CASE WHEN n.status IN ('completed', 'failed', 'cancelled')
+                THEN n.status ELSE 'scheduled'
+            END AS status
+    ) AS f
     WHERE
-        n.status IN ('completed', 'failed', 'cancelled')
-        AND o.status NOT IN ('completed', 'failed', 'cancelled')
-    GROUP BY 1, 2, 3, 4, 5, 6;
+        (
+            n.status IN ('completed', 'failed', 'cancelled')
+            AND o.status NOT IN ('completed', 'failed', 'cancelled')
+        )
+        OR (o.status = 'running' AND n.status IN ('queued', 'scheduled'))
+    GROUP BY 1, 2, 3, 4, 5, 6, 7;
     RETURN NULL;
 END;
 $$;
@@ -5035,10 +5581,11 @@ CREATE VIEW api.daily_job_stats WITH (security_invoker='true') AS
          SELECT h.day,
             h.queue,
             h.name,
-            sum(h.jobs) AS finished,
+            COALESCE(sum(h.jobs) FILTER (WHERE (h.status = ANY (ARRAY['completed'::jobs.job_status, 'failed'::jobs.job_status, 'cancelled'::jobs.job_status]))), (0)::numeric) AS finished,
             sum(h.jobs) FILTER (WHERE (h.status = 'completed'::jobs.job_status)) AS completed,
             sum(h.jobs) FILTER (WHERE (h.status = 'failed'::jobs.job_status)) AS failed,
             sum(h.jobs) FILTER (WHERE (h.status = 'cancelled'::jobs.job_status)) AS cancelled,
+            sum(h.jobs) FILTER (WHERE (h.status = 'scheduled'::jobs.job_status)) AS retried,
             (sum(h.queue_time_sum) / (NULLIF(sum(h.jobs) FILTER (WHERE (h.queue_time_sum IS NOT NULL)), (0)::numeric))::double precision) AS mean_queue_time
            FROM history h
           GROUP BY h.day, h.queue, h.name
@@ -5061,7 +5608,8 @@ CREATE VIEW api.daily_job_stats WITH (security_invoker='true') AS
     (COALESCE(o.failed, (0)::numeric))::bigint AS failed,
     (COALESCE(o.cancelled, (0)::numeric))::bigint AS cancelled,
     round((COALESCE(o.completed, (0)::numeric) / NULLIF((COALESCE(o.completed, (0)::numeric) + COALESCE(o.failed, (0)::numeric)), (0)::numeric)), 4) AS success_rate,
-    round((o.mean_queue_time)::numeric, 3) AS mean_queue_time
+    round((o.mean_queue_time)::numeric, 3) AS mean_queue_time,
+    (COALESCE(o.retried, (0)::numeric))::bigint AS retried
    FROM (outcomes o
      JOIN percentiles p ON (((o.day = p.day) AND (o.queue = p.queue) AND (o.name = p.name))));
 
@@ -5072,7 +5620,7 @@ CREATE VIEW api.daily_job_stats WITH (security_invoker='true') AS
 
 COMMENT ON VIEW api.daily_job_stats IS 'Daily job statistics
 
-Per day (UTC, of finishing), queue and job name: jobs finished, completed, failed and cancelled, success rate (completed over completed plus failed), p50 and p95 duration of completed jobs and mean queue time. Kept in a ledger as jobs finish, so it also covers jobs that retention has deleted. Example: GET /daily_job_stats?day=gte.2026-11-01&order=day.desc';
+Per day (UTC, of finishing), queue and job name: jobs finished, completed, failed and cancelled, attempts retried, success rate (completed over completed plus failed), p50 and p95 duration of completed jobs and mean queue time. Kept in a ledger as jobs finish, so it also covers jobs that retention has deleted. Example: GET /daily_job_stats?day=gte.2026-11-01&order=day.desc';
 
 
 --
@@ -5150,6 +5698,13 @@ COMMENT ON COLUMN api.daily_job_stats.success_rate IS 'completed / (completed + 
 --
 
 COMMENT ON COLUMN api.daily_job_stats.mean_queue_time IS 'Mean seconds between run_at and start, of jobs that started.';
+
+
+--
+-- Name: COLUMN daily_job_stats.retried; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.daily_job_stats.retried IS 'Attempts that failed (or lost their worker) and were scheduled to run again.';
 
 
 --
@@ -5694,6 +6249,122 @@ COMMENT ON COLUMN api.maintenance.mode IS 'pg_cron: pg_cron runs it every minute
 
 
 --
+-- Name: minute_job_stats; Type: VIEW; Schema: api; Owner: -
+--
+
+CREATE VIEW api.minute_job_stats WITH (security_invoker='true') AS
+ WITH history AS MATERIALIZED (
+         SELECT r.minute,
+            r.queue,
+            r.status,
+            r.bucket,
+            r.jobs,
+            r.queue_time_sum
+           FROM jobs_internal.minute_history_rows() r(minute, queue, status, bucket, jobs, duration_sum, queue_time_sum)
+        ), percentiles AS (
+         SELECT b.minute,
+            b.queue,
+            jobs_internal.bucket_percentile(array_agg(b.bucket), array_agg(b.jobs), (0.5)::double precision) AS p50_duration,
+            jobs_internal.bucket_percentile(array_agg(b.bucket), array_agg(b.jobs), (0.95)::double precision) AS p95_duration
+           FROM history b
+          WHERE (b.status = 'completed'::jobs.job_status)
+          GROUP BY b.minute, b.queue
+        )
+ SELECT h.minute,
+    h.queue,
+    (COALESCE(sum(h.jobs) FILTER (WHERE (h.status = ANY (ARRAY['completed'::jobs.job_status, 'failed'::jobs.job_status, 'cancelled'::jobs.job_status]))), (0)::numeric))::bigint AS finished,
+    (COALESCE(sum(h.jobs) FILTER (WHERE (h.status = 'completed'::jobs.job_status)), (0)::numeric))::bigint AS completed,
+    (COALESCE(sum(h.jobs) FILTER (WHERE (h.status = 'failed'::jobs.job_status)), (0)::numeric))::bigint AS failed,
+    (COALESCE(sum(h.jobs) FILTER (WHERE (h.status = 'cancelled'::jobs.job_status)), (0)::numeric))::bigint AS cancelled,
+    (COALESCE(sum(h.jobs) FILTER (WHERE (h.status = 'scheduled'::jobs.job_status)), (0)::numeric))::bigint AS retried,
+    min(p.p50_duration) AS p50_duration,
+    min(p.p95_duration) AS p95_duration,
+    round(((sum(h.queue_time_sum) / (NULLIF(sum(h.jobs) FILTER (WHERE (h.queue_time_sum IS NOT NULL)), (0)::numeric))::double precision))::numeric, 3) AS mean_queue_time
+   FROM (history h
+     LEFT JOIN percentiles p ON (((h.minute = p.minute) AND (h.queue = p.queue))))
+  GROUP BY h.minute, h.queue;
+
+
+--
+-- Name: VIEW minute_job_stats; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON VIEW api.minute_job_stats IS 'Job statistics per minute
+
+Per minute (UTC, of finishing) and queue, over the last two hours: jobs finished, completed, failed and cancelled, attempts retried, p50 and p95 duration of completed jobs and mean queue time. Read from the run history ledger, so it costs the same however many jobs there are; minutes without finished jobs have no row. The dashboard''s charts read it. Example: GET /minute_job_stats?minute=gte.2026-12-06T10:00:00Z&order=minute';
+
+
+--
+-- Name: COLUMN minute_job_stats.minute; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.minute IS 'Minute the jobs finished (UTC).';
+
+
+--
+-- Name: COLUMN minute_job_stats.queue; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.queue IS 'Queue.';
+
+
+--
+-- Name: COLUMN minute_job_stats.finished; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.finished IS 'Jobs finished in that minute.';
+
+
+--
+-- Name: COLUMN minute_job_stats.completed; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.completed IS 'Of which completed.';
+
+
+--
+-- Name: COLUMN minute_job_stats.failed; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.failed IS 'Of which failed for good.';
+
+
+--
+-- Name: COLUMN minute_job_stats.cancelled; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.cancelled IS 'Of which cancelled.';
+
+
+--
+-- Name: COLUMN minute_job_stats.retried; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.retried IS 'Attempts that failed (or lost their worker) in that minute and were scheduled to run again.';
+
+
+--
+-- Name: COLUMN minute_job_stats.p50_duration; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.p50_duration IS 'Median duration of the jobs completed, seconds (from buckets).';
+
+
+--
+-- Name: COLUMN minute_job_stats.p95_duration; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.p95_duration IS '95th percentile duration of the jobs completed, seconds (from buckets).';
+
+
+--
+-- Name: COLUMN minute_job_stats.mean_queue_time; Type: COMMENT; Schema: api; Owner: -
+--
+
+COMMENT ON COLUMN api.minute_job_stats.mean_queue_time IS 'Mean seconds between run_at and start, of the jobs finished.';
+
+
+--
 -- Name: queue; Type: TABLE; Schema: jobs; Owner: -
 --
 
@@ -5843,23 +6514,13 @@ COMMENT ON COLUMN api.queues.counts IS 'Jobs per status: scheduled, queued, runn
 CREATE VIEW api.queue_depth WITH (security_invoker='true') AS
  SELECT q.name AS queue,
     q.paused,
-    o.oldest_run_at,
+    d.oldest_run_at,
     ((((q.counts ->> 'queued'::text))::bigint + ((q.counts ->> 'paused'::text))::bigint) + d.due_scheduled) AS waiting,
     (((q.counts ->> 'scheduled'::text))::bigint - d.due_scheduled) AS scheduled,
     ((q.counts ->> 'running'::text))::bigint AS running,
-    round(EXTRACT(epoch FROM (now() - o.oldest_run_at)), 3) AS latency
-   FROM ((api.queues q
-     CROSS JOIN LATERAL ( SELECT count(*) AS due_scheduled,
-            min(s.run_at) AS oldest_run_at
-           FROM jobs.job s
-          WHERE ((s.status = 'scheduled'::jobs.job_status) AND (NOT s.waiting) AND (s.run_at <= now()) AND (s.queue = q.name))) d)
-     LEFT JOIN LATERAL ( SELECT LEAST(min(p.run_at), d.oldest_run_at) AS oldest_run_at
-           FROM (generate_series(1, 4) g(priority)
-             CROSS JOIN LATERAL ( SELECT j.run_at
-                   FROM jobs.job j
-                  WHERE ((j.status = 'queued'::jobs.job_status) AND (j.queue = q.name) AND (j.priority = g.priority))
-                  ORDER BY j.run_at
-                 LIMIT 1) p)) o ON (true));
+    round(EXTRACT(epoch FROM (now() - d.oldest_run_at)), 3) AS latency
+   FROM (api.queues q
+     CROSS JOIN LATERAL jobs_internal.queue_depth(q.name) d(due_scheduled, oldest_run_at));
 
 
 --
@@ -6112,6 +6773,25 @@ COMMENT ON COLUMN api.worker_logins.queues IS 'The queues it may claim from ("*"
 --
 
 COMMENT ON COLUMN api.worker_logins.created_at IS 'When the row was added.';
+
+
+--
+-- Name: dashboard_file; Type: TABLE; Schema: jobs; Owner: -
+--
+
+CREATE TABLE jobs.dashboard_file (
+    name text NOT NULL,
+    media_type text NOT NULL,
+    body bytea NOT NULL,
+    sha256 text NOT NULL
+);
+
+
+--
+-- Name: TABLE dashboard_file; Type: COMMENT; Schema: jobs; Owner: -
+--
+
+COMMENT ON TABLE jobs.dashboard_file IS 'The dashboard''s files as last deployed: name (relative to dashboard/), media type, content and its hash (the ETag).';
 
 
 --
@@ -6450,6 +7130,14 @@ ALTER TABLE ONLY api.worker_logins ALTER COLUMN created_at SET DEFAULT now();
 
 
 --
+-- Name: dashboard_file dashboard_file_pkey; Type: CONSTRAINT; Schema: jobs; Owner: -
+--
+
+ALTER TABLE ONLY jobs.dashboard_file
+    ADD CONSTRAINT dashboard_file_pkey PRIMARY KEY (name);
+
+
+--
 -- Name: deployed_file deployed_file_pkey; Type: CONSTRAINT; Schema: jobs; Owner: -
 --
 
@@ -6590,7 +7278,14 @@ CREATE INDEX job_finished_idx ON jobs.job USING btree (queue, status, id) WHERE 
 -- Name: job_history_folded_key; Type: INDEX; Schema: jobs; Owner: -
 --
 
-CREATE UNIQUE INDEX job_history_folded_key ON jobs.job_history USING btree (day, queue, owner, name, status, bucket) NULLS NOT DISTINCT WHERE folded;
+CREATE UNIQUE INDEX job_history_folded_key ON jobs.job_history USING btree (day, minute, queue, owner, name, status, bucket) NULLS NOT DISTINCT WHERE folded;
+
+
+--
+-- Name: job_history_minute_idx; Type: INDEX; Schema: jobs; Owner: -
+--
+
+CREATE INDEX job_history_minute_idx ON jobs.job_history USING btree (minute) WHERE (minute IS NOT NULL);
 
 
 --
@@ -6741,10 +7436,24 @@ CREATE TRIGGER read_only INSTEAD OF INSERT OR DELETE OR UPDATE ON api.long_runni
 
 
 --
+-- Name: minute_job_stats read_only; Type: TRIGGER; Schema: api; Owner: -
+--
+
+CREATE TRIGGER read_only INSTEAD OF INSERT OR DELETE OR UPDATE ON api.minute_job_stats FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
+
+
+--
 -- Name: queue_depth read_only; Type: TRIGGER; Schema: api; Owner: -
 --
 
 CREATE TRIGGER read_only INSTEAD OF INSERT OR DELETE OR UPDATE ON api.queue_depth FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
+
+
+--
+-- Name: workers read_only; Type: TRIGGER; Schema: api; Owner: -
+--
+
+CREATE TRIGGER read_only INSTEAD OF INSERT OR DELETE OR UPDATE ON api.workers FOR EACH ROW EXECUTE FUNCTION jobs_internal.tg_read_only_view();
 
 
 --
@@ -7225,6 +7934,7 @@ GRANT USAGE ON SCHEMA api TO anon;
 GRANT USAGE ON SCHEMA api TO jobs_user;
 GRANT USAGE ON SCHEMA api TO jobs_worker;
 GRANT USAGE ON SCHEMA api TO jobs_admin;
+GRANT USAGE ON SCHEMA api TO jobs_metrics;
 
 
 --
@@ -7244,6 +7954,7 @@ GRANT USAGE ON SCHEMA jobs_internal TO jobs_user;
 GRANT USAGE ON SCHEMA jobs_internal TO jobs_worker;
 GRANT USAGE ON SCHEMA jobs_internal TO jobs_admin;
 GRANT USAGE ON SCHEMA jobs_internal TO anon;
+GRANT USAGE ON SCHEMA jobs_internal TO jobs_metrics;
 
 
 --
@@ -7533,6 +8244,30 @@ GRANT ALL ON FUNCTION api.complete_jobs(results jsonb, worker text) TO jobs_admi
 
 
 --
+-- Name: FUNCTION dashboard_file(name text); Type: ACL; Schema: api; Owner: -
+--
+
+REVOKE ALL ON FUNCTION api.dashboard_file(name text) FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dashboard_file(name text) TO anon;
+GRANT ALL ON FUNCTION api.dashboard_file(name text) TO jobs_user;
+GRANT ALL ON FUNCTION api.dashboard_file(name text) TO jobs_worker;
+GRANT ALL ON FUNCTION api.dashboard_file(name text) TO jobs_admin;
+GRANT ALL ON FUNCTION api.dashboard_file(name text) TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION dashboard(); Type: ACL; Schema: api; Owner: -
+--
+
+REVOKE ALL ON FUNCTION api.dashboard() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.dashboard() TO anon;
+GRANT ALL ON FUNCTION api.dashboard() TO jobs_user;
+GRANT ALL ON FUNCTION api.dashboard() TO jobs_worker;
+GRANT ALL ON FUNCTION api.dashboard() TO jobs_admin;
+GRANT ALL ON FUNCTION api.dashboard() TO jobs_metrics;
+
+
+--
 -- Name: FUNCTION duration(api.jobs); Type: ACL; Schema: api; Owner: -
 --
 
@@ -7652,6 +8387,16 @@ REVOKE ALL ON FUNCTION api.last_success(name text) FROM PUBLIC;
 GRANT ALL ON FUNCTION api.last_success(name text) TO jobs_user;
 GRANT ALL ON FUNCTION api.last_success(name text) TO jobs_worker;
 GRANT ALL ON FUNCTION api.last_success(name text) TO jobs_admin;
+
+
+--
+-- Name: FUNCTION metrics(); Type: ACL; Schema: api; Owner: -
+--
+
+REVOKE ALL ON FUNCTION api.metrics() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.metrics() TO jobs_worker;
+GRANT ALL ON FUNCTION api.metrics() TO jobs_admin;
+GRANT ALL ON FUNCTION api.metrics() TO jobs_metrics;
 
 
 --
@@ -7823,6 +8568,92 @@ GRANT ALL ON FUNCTION api.totals(api.jobs) TO jobs_admin;
 
 
 --
+-- Name: FUNCTION caller_role(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.caller_role() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.caller_role() TO anon;
+GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION jwt_claims(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.jwt_claims() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO anon;
+GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION current_actor(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.current_actor() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_metrics;
+
+
+--
+-- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
+
+
+--
+-- Name: FUNCTION login_queues(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.login_queues() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION worker_queues(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.worker_queues() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION caller_scope(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.caller_scope() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_metrics;
+
+
+--
+-- Name: FUNCTION whoami(); Type: ACL; Schema: api; Owner: -
+--
+
+REVOKE ALL ON FUNCTION api.whoami() FROM PUBLIC;
+GRANT ALL ON FUNCTION api.whoami() TO jobs_user;
+GRANT ALL ON FUNCTION api.whoami() TO jobs_worker;
+GRANT ALL ON FUNCTION api.whoami() TO jobs_admin;
+GRANT ALL ON FUNCTION api.whoami() TO jobs_metrics;
+
+
+--
 -- Name: FUNCTION assert_held(job_id bigint, worker text); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -7873,75 +8704,6 @@ GRANT ALL ON FUNCTION jobs_internal.bucket_percentile(buckets smallint[], counts
 
 
 --
--- Name: FUNCTION caller_role(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.caller_role() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_admin;
-GRANT ALL ON FUNCTION jobs_internal.caller_role() TO anon;
-
-
---
--- Name: FUNCTION jwt_claims(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.jwt_claims() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO jobs_admin;
-GRANT ALL ON FUNCTION jobs_internal.jwt_claims() TO anon;
-
-
---
--- Name: FUNCTION current_actor(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.current_actor() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_admin;
-
-
---
--- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
-
-
---
--- Name: FUNCTION login_queues(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.login_queues() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_admin;
-
-
---
--- Name: FUNCTION worker_queues(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.worker_queues() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_admin;
-
-
---
--- Name: FUNCTION caller_scope(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.caller_scope() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_admin;
-
-
---
 -- Name: FUNCTION check_time_zone(time_zone text); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -7960,6 +8722,7 @@ GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_admin;
 GRANT ALL ON FUNCTION jobs_internal.check_token() TO anon;
+GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_metrics;
 
 
 --
@@ -8100,6 +8863,16 @@ REVOKE ALL ON FUNCTION jobs_internal.get_job_in_scope(job_id bigint) FROM PUBLIC
 GRANT ALL ON FUNCTION jobs_internal.get_job_in_scope(job_id bigint) TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.get_job_in_scope(job_id bigint) TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.get_job_in_scope(job_id bigint) TO jobs_admin;
+
+
+--
+-- Name: FUNCTION history_minutes_kept(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.history_minutes_kept() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.history_minutes_kept() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.history_minutes_kept() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.history_minutes_kept() TO jobs_admin;
 
 
 --
@@ -8308,6 +9081,37 @@ GRANT ALL ON FUNCTION jobs_internal.max_json_depth() TO jobs_admin;
 
 
 --
+-- Name: FUNCTION metric_duration_bounds(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.metric_duration_bounds() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION metric_family(name text, kind text, help text, samples text[]); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.metric_family(name text, kind text, help text, samples text[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION metric_label(value text); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.metric_label(value text) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION minute_history_rows(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.minute_history_rows() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.minute_history_rows() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.minute_history_rows() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.minute_history_rows() TO jobs_admin;
+
+
+--
 -- Name: FUNCTION notify_enabled(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -8353,6 +9157,16 @@ REVOKE ALL ON FUNCTION jobs_internal.queue_counts() FROM PUBLIC;
 GRANT ALL ON FUNCTION jobs_internal.queue_counts() TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.queue_counts() TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.queue_counts() TO jobs_admin;
+
+
+--
+-- Name: FUNCTION queue_depth(queue text); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.queue_depth(queue text) FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.queue_depth(queue text) TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.queue_depth(queue text) TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.queue_depth(queue text) TO jobs_admin;
 
 
 --
@@ -8803,6 +9617,15 @@ GRANT SELECT ON TABLE api.maintenance TO jobs_admin;
 --
 
 GRANT UPDATE(history_days) ON TABLE api.maintenance TO jobs_admin;
+
+
+--
+-- Name: TABLE minute_job_stats; Type: ACL; Schema: api; Owner: -
+--
+
+GRANT SELECT ON TABLE api.minute_job_stats TO jobs_user;
+GRANT SELECT ON TABLE api.minute_job_stats TO jobs_worker;
+GRANT SELECT ON TABLE api.minute_job_stats TO jobs_admin;
 
 
 --

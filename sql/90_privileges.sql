@@ -5,7 +5,7 @@
 -- invisible (row level security, sql/50_policies/).
 -- Depends on: everything above.
 
-GRANT USAGE ON SCHEMA api TO anon, jobs_user, jobs_worker, jobs_admin;
+GRANT USAGE ON SCHEMA api TO anon, jobs_user, jobs_worker, jobs_admin, jobs_metrics;
 GRANT USAGE ON SCHEMA jobs, jobs_internal TO jobs_user, jobs_worker, jobs_admin;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA api FROM public;
@@ -37,6 +37,9 @@ jobs_internal.escape_list_for_message(text[], integer),
 jobs_internal.etl_status(jobs.job_status),
 jobs_internal.get_job_in_scope(bigint),
 jobs_internal.history_rows(),
+jobs_internal.queue_depth(text),
+jobs_internal.history_minutes_kept(),
+jobs_internal.minute_history_rows(),
 jobs_internal.in_scope(boolean, text, text[], text, text),
 jobs_internal.is_finished(jobs.job_status),
 jobs_internal.is_retriable(jobs.job_status, integer),
@@ -64,13 +67,21 @@ GRANT EXECUTE ON FUNCTION jobs_internal.see_worker(text, text[]) TO jobs_worker,
 -- What run_schedule runs.
 GRANT EXECUTE ON FUNCTION jobs_internal.fire_schedule(text, timestamptz) TO jobs_admin;
 
--- PostgREST runs the pre-request check as anon too; it reveals nothing.
-GRANT USAGE ON SCHEMA jobs_internal TO anon;
+-- PostgREST runs the pre-request check as anon and jobs_metrics too; it
+-- reveals nothing.
+GRANT USAGE ON SCHEMA jobs_internal TO anon, jobs_metrics;
 GRANT EXECUTE ON FUNCTION
 jobs_internal.check_token(),
 jobs_internal.jwt_claims(),
 jobs_internal.caller_role()
-TO anon;
+TO anon, jobs_metrics;
+-- (and whoami, which a metrics token may ask too)
+GRANT EXECUTE ON FUNCTION
+jobs_internal.caller_scope(),
+jobs_internal.current_actor(),
+jobs_internal.worker_queues(),
+jobs_internal.login_queues()
+TO jobs_metrics;
 
 -- Tables under the views: no more than the view over each grants, column
 -- by column (tests/test_direct_sql_grants.py), so that a direct database
@@ -153,12 +164,21 @@ TO jobs_admin;
 GRANT EXECUTE ON FUNCTION api.last_success(text)
 TO jobs_user, jobs_worker, jobs_admin;
 GRANT EXECUTE ON FUNCTION api.stop_worker(text) TO jobs_worker, jobs_admin;
+-- The dashboard's files are open to anyone, as a web page is: a browser
+-- sends no token when it opens one (40_functions/dashboard.sql).
+GRANT EXECUTE ON FUNCTION api.dashboard(), api.dashboard_file(text)
+TO anon, jobs_user, jobs_worker, jobs_admin, jobs_metrics;
+GRANT EXECUTE ON FUNCTION api.whoami() TO jobs_user, jobs_worker, jobs_admin, jobs_metrics;
+-- Prometheus scrapes: workers, admins, and the jobs_metrics role, which
+-- may do nothing else.
+GRANT EXECUTE ON FUNCTION api.metrics() TO jobs_worker, jobs_admin, jobs_metrics;
 
 -- Monitoring and the ETL run log.
 GRANT SELECT ON api.workers, api.job_stats TO jobs_user, jobs_worker, jobs_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON api.etl_jobs TO jobs_user, jobs_admin;
 GRANT SELECT ON
 api.daily_job_stats,
+api.minute_job_stats,
 api.duration_percentiles,
 api.latest_runs,
 api.long_running_jobs,
@@ -201,3 +221,5 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.worker_login, api.worker_logins TO 
 
 -- PostgREST reloads its schema cache after each deploy.
 NOTIFY pgrst, 'reload schema';
+-- (and the settings PostgREST applies per role: 00_roles.sql)
+NOTIFY pgrst, 'reload config';

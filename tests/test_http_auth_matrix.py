@@ -434,6 +434,10 @@ MATRIX = [
     row("POST", "/daily_job_stats", {"name": "x"},                                     "403", "403", "403", "403"),
     row("PATCH", "/daily_job_stats", {"name": "x"},                                    "403", "403", "403", "403"),
     row("DELETE", "/daily_job_stats", None,                                            "403", "403", "403", "403"),
+    row("GET", "/minute_job_stats", None,                                              "200", "200", "200", "200"),
+    row("POST", "/minute_job_stats", {"queue": "x"},                                   "403", "403", "403", "403"),
+    row("PATCH", "/minute_job_stats", {"queue": "x"},                                  "403", "403", "403", "403"),
+    row("DELETE", "/minute_job_stats", None,                                           "403", "403", "403", "403"),
     row("GET", "/duration_percentiles", None,                                          "200", "200", "200", "200"),
     row("POST", "/duration_percentiles", {"name": "x"},                                "403", "403", "403", "403"),
     row("PATCH", "/duration_percentiles", {"name": "x"},                               "403", "403", "403", "403"),
@@ -517,6 +521,16 @@ MATRIX = [
     row("GET", "/rpc/queue_jobs?queue=q&status=failed", None,                          "200", "200", "200", "200"),
     row("POST", "/rpc/last_success", {"name": "etl-nightly"},                          "200", "200", "200", "200"),
     row("GET", "/rpc/last_success?name=etl-nightly", None,                             "200", "200", "200", "200"),
+    # --- monitoring: who a token is; the Prometheus text for workers and admins
+    row("GET", "/rpc/whoami", None,                                                    "200", "200", "200", "200"),
+    row("POST", "/rpc/whoami", {},                                                     "200", "200", "200", "200"),
+    row("GET", "/rpc/metrics", None,                                                   "403", "403", "200", "200"),
+    row("POST", "/rpc/metrics", {},                                                    "403", "403", "200", "200"),
+    # --- the dashboard's page and files: open to anyone (no token too, below)
+    row("GET", "/rpc/dashboard", None,                                                 "200", "200", "200", "200"),
+    row("POST", "/rpc/dashboard", {},                                                  "200", "200", "200", "200"),
+    row("GET", "/rpc/dashboard_file?name=index.html", None,                            "200", "200", "200", "200"),
+    row("POST", "/rpc/dashboard_file", {"name": "no-such-file.js"},                    "404", "404", "404", "404"),
 ]
 
 ROWS = {r.id: r for r in MATRIX}
@@ -530,24 +544,39 @@ BAD_CALLER_FINDINGS: dict[tuple[str, str], str] = {
                              "exist) to a validly signed token naming an unknown role")
     for r in MATRIX
 }
-# Without a token, GET / is PostgREST's OpenAPI document as anon sees it:
-# no routes, no data (test_anon_gets_an_openapi_document_without_routes).
-ANON_ROOT = ("GET /", "no-token")
+# Without a token, GET / is PostgREST's OpenAPI document as anon sees it: no
+# routes but the dashboard's, no data
+# (test_anon_gets_an_openapi_document_with_the_dashboard_alone); and the
+# dashboard's page and files are served as to anyone
+# (test_a_caller_without_a_token_gets_the_dashboard_alone).
+OPEN_TO_ANON = ("/", "/rpc/dashboard", "/rpc/dashboard_file")
 
 
 def cell_params(findings: dict[tuple[str, str], str], callers: tuple[str, ...]):
     return [pytest.param(r, caller, id=f"{caller}: {r.id}",
                          marks=[pytest.mark.xfail(strict=True, reason=findings[(r.id, caller)])]
                          if (r.id, caller) in findings else [])
-            for r in MATRIX for caller in callers if (r.id, caller) != ANON_ROOT]
+            for r in MATRIX for caller in callers
+            if caller != "no-token" or r.route not in OPEN_TO_ANON]
 
 
-def test_anon_gets_an_openapi_document_without_routes(api, seed):
+def test_anon_gets_an_openapi_document_with_the_dashboard_alone(api, seed):
     response = api.request("GET", "/", **as_caller(api, "no-token"))
     assert response.status_code == 200, response.text
     document = response.json()
-    assert set(document["paths"]) == {"/"}
+    # The dashboard's page and files are open, as a web page is; nothing else.
+    assert set(document["paths"]) == {"/", "/rpc/dashboard", "/rpc/dashboard_file"}
     assert not document.get("definitions")
+
+
+@pytest.mark.parametrize("r", [r for r in MATRIX if r.route in OPEN_TO_ANON[1:]],
+                         ids=lambda r: r.id)
+def test_a_caller_without_a_token_gets_the_dashboard_alone(api, seed, r):
+    before = snapshot(api)
+    response = send(api, r, "no-token", seed)
+    # As to any role: the page, or 404 for a file it does not have.
+    assert response.status_code == int(r.cells["admin"]), response.text
+    assert snapshot(api) == before
 
 
 def fill(value: Any, ids: dict[str, int]) -> Any:

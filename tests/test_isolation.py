@@ -106,6 +106,28 @@ def test_the_history_ledgers_agree_with_the_rows_a_caller_sees(callers, seeded, 
     assert {r[0] for r in conn.execute("SELECT name FROM api.latest_runs")} == names
 
 
+@pytest.mark.parametrize("caller", ["alice", "bob", "worker_q", "worker_none", "admin"])
+def test_queue_depth_and_minutes_count_what_a_caller_sees(callers, seeded, caller):
+    """The definer readers (queue_depth's probes, the minute ledger) keep to
+    the scope as row level security does for the rows themselves."""
+    conn = callers[caller]
+    waiting = dict(conn.execute(
+        "SELECT queue, count(*) FROM jobs.job WHERE status = 'queued' GROUP BY queue"
+    ).fetchall())
+    depth = {q: n for q, n in conn.execute("SELECT queue, waiting FROM api.queue_depth")
+             if n}
+    assert depth == waiting
+    oldest = dict(conn.execute(
+        "SELECT queue, min(run_at) FROM jobs.job WHERE status = 'queued' GROUP BY queue"
+    ).fetchall())
+    assert {q: t for q, t in conn.execute("SELECT queue, oldest_run_at FROM api.queue_depth")
+            if t is not None} == oldest
+    completed = conn.execute(
+        "SELECT count(*) FROM jobs.job WHERE status = 'completed'").fetchone()[0]
+    assert conn.execute("SELECT coalesce(sum(completed), 0) FROM api.minute_job_stats"
+                        ).fetchone()[0] == completed
+
+
 def test_latest_runs_shows_a_users_own_newest_run_of_a_shared_name(callers):
     mine = make_job(callers["alice"], name="nightly")["id"]
     make_job(callers["bob"], name="nightly")  # newer, someone else's
@@ -288,13 +310,15 @@ def test_a_job_moved_to_another_queue_is_the_latest_run_of_its_name_there(caller
 # list (sql/90_privileges.sql).
 DEFINER_FUNCTIONS_FOR_ALL = {
     "history_rows", "is_schedule_owner", "latest_job_ids", "lock_is_taken", "login_queues",
-    "maintenance_mode", "queue_counts", "retention_keeps", "seconds_to_next_due",
-    "unfinished_descendant",
+    "maintenance_mode", "minute_history_rows", "queue_counts", "queue_depth", "retention_keeps",
+    "seconds_to_next_due", "unfinished_descendant",
 }
 DEFINER_FUNCTIONS = {
     "jobs_user": DEFINER_FUNCTIONS_FOR_ALL,
     "jobs_worker": DEFINER_FUNCTIONS_FOR_ALL | {"see_worker"},
     "jobs_admin": DEFINER_FUNCTIONS_FOR_ALL | {"see_worker", "fire_schedule"},
+    # A scraper's token: whoami's view of its scope; api.metrics reads the rest.
+    "jobs_metrics": {"login_queues"},
 }
 
 

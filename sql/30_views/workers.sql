@@ -2,6 +2,17 @@
 -- Depends on: migrations.
 
 CREATE OR REPLACE VIEW api.workers WITH (security_invoker = TRUE) AS
+-- The running jobs are read once for all workers (job_lease_idx), not once
+-- per worker.
+WITH h AS (
+    SELECT
+        j.worker,
+        count(*) AS running_jobs
+    FROM jobs.job AS j
+    WHERE j.status IN ('running', 'cancelling')
+    GROUP BY j.worker
+)
+
 SELECT
     w.name,
     w.queues,
@@ -9,11 +20,9 @@ SELECT
     w.last_seen,
     w.stopped_at,
     jobs_internal.worker_is_active(w.last_seen, w.stopped_at) AS active,
-    (
-        SELECT count(*) FROM jobs.job AS j
-        WHERE j.status IN ('running', 'cancelling') AND j.worker = w.name
-    ) AS running_jobs
-FROM jobs.worker AS w;
+    coalesce(h.running_jobs, 0) AS running_jobs
+FROM jobs.worker AS w
+LEFT JOIN h ON w.name = h.worker;
 
 COMMENT ON VIEW api.workers IS
 $$Workers
