@@ -7240,6 +7240,13 @@ CREATE INDEX job_claim_idx ON jobs.job USING btree (queue, priority DESC, run_at
 
 
 --
+-- Name: job_created_at_idx; Type: INDEX; Schema: jobs; Owner: -
+--
+
+CREATE INDEX job_created_at_idx ON jobs.job USING btree (created_at);
+
+
+--
 -- Name: job_etl_name_idx; Type: INDEX; Schema: jobs; Owner: -
 --
 
