@@ -3,7 +3,8 @@
 --only picks parts (default: all of them): enqueue, claim, profile, scale, prune, worker,
 housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16), memory (a
 Worker's resident set across 1,000,000 jobs; a few minutes), endurance (claims beside
-1,000,000 finished jobs, and a 2-minute soak under a held snapshot).
+1,000,000 finished jobs, and a 2-minute soak under a held snapshot), dashboard (each
+request of the dashboard's screens and a metrics scrape, at 1,000,000 jobs).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from . import BenchError
 from .ceilings import measure_ceilings
 from .claim import ClaimRun, Transport, claim_figure, run_claims
 from .compare import compare_table, measure_compare
+from .dashboard import dashboard_table, measure_dashboard
 from .endurance import endurance_table, measure_endurance
 from .enqueue import measure_enqueue
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
@@ -42,7 +44,7 @@ def _progress(message: str) -> None:
 
 
 PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare",
-         "memory", "endurance")
+         "memory", "endurance", "dashboard")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -109,7 +111,12 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         _progress(f"reads at scale: {SIZES[0]:,} then {SIZES[1]:,} jobs ...")
         sections.append(section("Reads at scale: queue counts, analyst views and the ETL run log",
                                 scale_table(measure_scale(stack))))
-    elif "prune" in parts:
+    if "dashboard" in parts:
+        # (before prune, which deletes jobs: on the table scale left, or grown to it)
+        _progress(f"the dashboard's requests at {SIZES[1]:,} jobs ...")
+        sections.append(section(f"The dashboard's requests at {SIZES[1]:,} jobs",
+                                dashboard_table(measure_dashboard(stack))))
+    elif "prune" in parts and "scale" not in parts:
         _progress(f"building {SIZES[1]:,} jobs for prune ...")
         built = (SIZES[1], build_large(stack))
     if "prune" in parts:
