@@ -7243,7 +7243,7 @@ CREATE INDEX job_claim_idx ON jobs.job USING btree (queue, priority DESC, run_at
 -- Name: job_created_at_idx; Type: INDEX; Schema: jobs; Owner: -
 --
 
-CREATE INDEX job_created_at_idx ON jobs.job USING btree (created_at);
+CREATE INDEX job_created_at_idx ON jobs.job USING brin (created_at);
 
 
 --
