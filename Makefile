@@ -68,7 +68,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 pytest: check-tools pg-cron plpgsql-check chromium $(STAMP)
-	$(BIN)/pytest --numprocesses=auto --maxprocesses=4
+	$(BIN)/pytest --numprocesses=auto --maxprocesses=4 --dist loadgroup
 
 test: lint pytest
 

@@ -18,8 +18,15 @@ BEGIN
         -- compiling pays off for long analytic queries, but the API's are
         -- short: on a large table, an estimate above jit_above_cost made a
         -- 20 ms read (GET /rpc/metrics) take 50 to 70 ms.
-        IF v_role <> 'anon' THEN
+        -- Set once: PostgREST then reloads its configuration to apply it.
+        IF v_role <> 'anon' AND NOT EXISTS (
+            SELECT FROM pg_db_role_setting AS s
+            WHERE
+                s.setrole = v_role::regrole AND s.setdatabase = 0
+                AND 'jit=off' = ANY(s.setconfig)
+        ) THEN
             EXECUTE format('ALTER ROLE %I SET jit = off', v_role);
+            NOTIFY pgrst, 'reload config';
         END IF;
     END LOOP;
 END

@@ -221,5 +221,3 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON jobs.worker_login, api.worker_logins TO 
 
 -- PostgREST reloads its schema cache after each deploy.
 NOTIFY pgrst, 'reload schema';
--- (and the settings PostgREST applies per role: 00_roles.sql)
-NOTIFY pgrst, 'reload config';

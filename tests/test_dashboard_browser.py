@@ -23,6 +23,9 @@ from http_helpers import RETURN, call, get_job, submit, submit_many
 
 EXPECT_MS = 10_000
 expect.set_options(timeout=EXPECT_MS)
+# One pytest-xdist process runs them all, with one Chromium (make test
+# distributes by group).
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 @pytest.fixture(scope="session")
