@@ -119,5 +119,10 @@ def test_the_server_extra_deploys_from_the_wheel_alone(installed, tmp_path, db):
                                  " WHERE path <> '<migrations>'").fetchone()[0]
             assert files == len(list((ROOT / "sql").rglob("*.sql")))
             assert conn.execute("SELECT to_regclass('api.jobs')::text").fetchone() == ("api.jobs",)
+            # The dashboard's files came with the wheel.
+            loaded = {name for (name,) in conn.execute("SELECT name FROM jobs.dashboard_file")}
+            dashboard = ROOT / "dashboard"
+            assert loaded == {str(p.relative_to(dashboard)) for p in dashboard.rglob("*")
+                              if p.is_file()}
     finally:
         db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
