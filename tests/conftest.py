@@ -187,14 +187,29 @@ class Api:
             return cur.fetchall() if cur.description else []
 
 
+# What the api fixture empties before each test, and the sequences it
+# restarts: DELETE with the triggers off, which on tables of a few rows costs
+# a tenth of TRUNCATE's new files and catalog changes.
+EMPTIED = ("job", "job_event", "queue", "job_lock", "job_file", "queue_count", "worker",
+           "job_history", "name_latest", "schedule", "maintenance", "worker_login")
+EMPTY_TABLES = (
+    "BEGIN; SET LOCAL session_replication_role = replica;"
+    + "".join(f" DELETE FROM jobs.{t};" for t in EMPTIED)
+    + " SELECT setval(s.seq, 1, false) FROM ("
+    "  SELECT d.objid::regclass AS seq FROM pg_depend AS d"
+    "  WHERE d.classid = 'pg_class'::regclass AND d.refobjid = ANY(ARRAY["
+    + ", ".join(f"'jobs.{t}'::regclass" for t in EMPTIED) + "])"
+    "  AND d.deptype IN ('a', 'i') AND d.objid IN (SELECT oid FROM pg_class WHERE relkind = 'S')"
+    " ) AS s;"
+    " INSERT INTO jobs.maintenance DEFAULT VALUES; COMMIT")
+
+
 @pytest.fixture
 def api(postgrest: PostgrestProcess, jwt_secret: str, http_database: str) -> Iterator[Api]:
     """The HTTP API over an emptied database."""
     client = Api(postgrest.url, jwt_secret, http_database)
-    client.sql("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.job_lock, jobs.job_file,"
-               " jobs.queue_count, jobs.worker, jobs.job_history, jobs.name_latest,"
-               " jobs.schedule, jobs.maintenance, jobs.worker_login RESTART IDENTITY;"
-               " INSERT INTO jobs.maintenance DEFAULT VALUES")
+    with psycopg.connect(http_database, autocommit=True) as conn:
+        conn.execute(EMPTY_TABLES)
     yield client
     client.client.close()
 

@@ -582,7 +582,8 @@ class Tables:
         """Put the saved rows back, triggers and foreign keys off (we are superuser)."""
         with self.conn.transaction():
             self.conn.execute("SET LOCAL session_replication_role = replica")
-            self.conn.execute("TRUNCATE " + ", ".join(f"jobs.{n}" for n in self.names))
+            for name in self.names:  # (DELETE: a few rows, cheaper than TRUNCATE)
+                self.conn.execute(f"DELETE FROM jobs.{name}")
             for name in self.names:
                 self.conn.execute(f"INSERT INTO jobs.{name} OVERRIDING SYSTEM VALUE"
                                   f" SELECT * FROM saved_{name}")
