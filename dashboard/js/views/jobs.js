@@ -229,8 +229,30 @@ export function mount(root, ctx) {
       }, "Older →"));
   }
 
+  // With a queue or status filter, the queues' counts (a ledger: cheap at any
+  // size, and of the jobs this token sees) say whether any job can match.
+  // When none can, the jobs are not searched: a filter that matches nothing
+  // would read every job to find that out.
+  async function nothingCanMatch() {
+    if ((!filters.queue && !filters.status) || !ctx.can("queues")) return false;
+    const queues = await ctx.api.get("queues", filters.queue
+      ? { name: `eq.${filters.queue}`, select: "name,counts" } : { select: "name,counts" });
+    const counted = (counts) => {
+      if (!filters.status) return Object.values(counts).reduce((a, b) => a + Number(b), 0);
+      // A paused queue's queued jobs are counted as "paused".
+      return Number(counts[filters.status] || 0) + (filters.status === "queued" ? Number(counts.paused || 0) : 0);
+    };
+    if (queues.length === 0) return !filters.status;
+    // A word the counts do not know (a bad status) goes to the API, which
+    // says what is wrong with it; "paused" is a count, not a status.
+    if (filters.status && queues.some((q) => !(filters.status in (q.counts || {})) || filters.status === "paused")) {
+      return false;
+    }
+    return queues.every((q) => counted(q.counts || {}) === 0);
+  }
+
   async function refresh() {
-    const page = await ctx.api.get("jobs", query());
+    const page = (await nothingCanMatch()) ? [] : await ctx.api.get("jobs", query());
     hasMore = page.length > PAGE;
     rows = page.slice(0, PAGE);
     fillIfChanged(tableBox, [rows, cursors], renderTable);
