@@ -1515,14 +1515,18 @@ DECLARE
     v_scope record;
 BEGIN
     SELECT s.* INTO v_scope FROM jobs_internal.caller_scope() AS s;
-    WITH queues AS (
+    WITH counts AS MATERIALIZED (
+        SELECT c.queue, c.status, c.jobs FROM jobs_internal.queue_counts() AS c
+    ),
+
+    queues AS (
         -- The queues the caller sees: configured ones and those with jobs.
         SELECT q.name FROM jobs.queue AS q
         WHERE jobs_internal.in_scope(
             v_scope.everything, NULL, v_scope.queues, NULL, q.name
         )
         UNION
-        SELECT c.queue FROM jobs_internal.queue_counts() AS c
+        SELECT c.queue FROM counts AS c
     ),
 
     statuses AS (
@@ -1530,23 +1534,85 @@ BEGIN
         FROM unnest(enum_range(NULL::jobs.job_status)) AS e (status)
     ),
 
-    counts AS (
-        SELECT c.queue, c.status, sum(c.jobs) AS jobs
-        FROM jobs_internal.queue_counts() AS c
-        GROUP BY c.queue, c.status
-    ),
-
-    history AS (
-        SELECT h.queue, h.status, h.bucket, sum(h.jobs) AS jobs, sum(h.duration_sum) AS seconds
+    history AS MATERIALIZED (
+        SELECT
+            h.queue,
+            h.status,
+            h.bucket,
+            jobs_internal.bucket_seconds(h.bucket) AS bucket_seconds,
+            sum(h.jobs) AS jobs,
+            sum(h.duration_sum) AS seconds
         FROM jobs_internal.history_rows() AS h
         GROUP BY h.queue, h.status, h.bucket
     ),
 
     runs AS (
         -- Runs that ended after running (completed, or failed for good).
-        SELECT h.queue, h.bucket, h.jobs, h.seconds
+        SELECT h.queue, h.bucket_seconds, h.jobs, h.seconds
         FROM history AS h
         WHERE h.status IN ('completed', 'failed') AND h.bucket IS NOT NULL
+    ),
+
+    counters AS (
+        -- Each counter, with a sample per queue (zero included).
+        SELECT
+            o.n,
+            o.word,
+            o.help,
+            coalesce(array_agg(format(
+                'jobsapi_jobs_%s_total{queue=%s} %s', o.word,
+                jobs_internal.metric_label(t.queue), t.jobs
+            ) ORDER BY t.queue) FILTER (WHERE t.queue IS NOT NULL), '{}') AS samples
+        FROM (VALUES
+            (1, 'completed', 'completed'::jobs.job_status,
+             'Jobs completed (over the run history kept: history_days).'),
+            (2, 'failed', 'failed', 'Jobs failed for good (over the run history kept).'),
+            (3, 'cancelled', 'cancelled', 'Jobs cancelled (over the run history kept).'),
+            (4, 'retried', 'scheduled',
+             'Attempts that failed or lost their worker and were scheduled to run again'
+             || ' (over the run history kept).')
+        ) AS o (n, word, status, help)
+        LEFT JOIN LATERAL (
+            SELECT q.name AS queue, coalesce(sum(h.jobs), 0) AS jobs
+            FROM queues AS q
+            LEFT JOIN history AS h ON q.name = h.queue AND h.status = o.status
+            GROUP BY q.name
+        ) AS t ON TRUE
+        GROUP BY o.n, o.word, o.help
+    ),
+
+    histogram AS (
+        -- Per queue: the cumulative buckets, then +Inf, _sum and _count.
+        SELECT
+            q.name AS queue,
+            b.n,
+            format(
+                'jobsapi_job_duration_seconds_bucket{queue=%s,le=%s} %s',
+                jobs_internal.metric_label(q.name),
+                jobs_internal.metric_label(b.bound::text),
+                coalesce(sum(r.jobs) FILTER (WHERE r.bucket_seconds <= b.bound), 0)
+            ) AS line
+        FROM queues AS q
+        CROSS JOIN unnest(jobs_internal.metric_duration_bounds()) WITH ORDINALITY AS b (bound, n)
+        LEFT JOIN runs AS r ON q.name = r.queue
+        GROUP BY q.name, b.n, b.bound
+        UNION ALL
+        SELECT
+            q.name AS queue,
+            1000 + l.k AS n,
+            format(l.pattern, jobs_internal.metric_label(q.name), l.value) AS line
+        FROM queues AS q
+        CROSS JOIN LATERAL (
+            SELECT
+                coalesce(sum(r.jobs), 0) AS jobs,
+                round(coalesce(sum(r.seconds), 0)::numeric, 3) AS seconds
+            FROM runs AS r WHERE r.queue = q.name
+        ) AS a
+        CROSS JOIN LATERAL (VALUES
+            (0, 'jobsapi_job_duration_seconds_bucket{queue=%s,le="+Inf"} %s', a.jobs::text),
+            (1, 'jobsapi_job_duration_seconds_sum{queue=%s} %s', a.seconds::text),
+            (2, 'jobsapi_job_duration_seconds_count{queue=%s} %s', a.jobs::text)
+        ) AS l (k, pattern, value)
     ),
 
     workers AS (
@@ -1603,76 +1669,15 @@ BEGIN
         ),
         (
             SELECT string_agg(jobs_internal.metric_family(
-                format('jobsapi_jobs_%s_total', o.word), 'counter', o.help,
-                ARRAY(
-                    SELECT format(
-                        'jobsapi_jobs_%s_total{queue=%s} %s', o.word,
-                        jobs_internal.metric_label(q.name),
-                        coalesce((
-                            SELECT sum(h.jobs) FROM history AS h
-                            WHERE h.queue = q.name AND h.status = o.status
-                        ), 0)
-                    )
-                    FROM queues AS q
-                    ORDER BY q.name
-                )
-            ), '' ORDER BY o.n)
-            FROM (VALUES
-                (1, 'completed', 'completed'::jobs.job_status,
-                 'Jobs completed (over the run history kept: history_days).'),
-                (2, 'failed', 'failed', 'Jobs failed for good (over the run history kept).'),
-                (3, 'cancelled', 'cancelled', 'Jobs cancelled (over the run history kept).'),
-                (4, 'retried', 'scheduled',
-                 'Attempts that failed or lost their worker and were scheduled to run again'
-                 || ' (over the run history kept).')
-            ) AS o (n, word, status, help)
+                format('jobsapi_jobs_%s_total', c.word), 'counter', c.help, c.samples
+            ), '' ORDER BY c.n)
+            FROM counters AS c
         ),
         jobs_internal.metric_family(
             'jobsapi_job_duration_seconds', 'histogram',
             'Run time of jobs that completed or failed for good, from the run history''s'
             || ' duration buckets (each within 19% of the exact value).',
-            ARRAY(
-                SELECT l.line
-                FROM queues AS q
-                CROSS JOIN LATERAL (
-                    SELECT
-                        b.n,
-                        format(
-                            'jobsapi_job_duration_seconds_bucket{queue=%s,le=%s} %s',
-                            jobs_internal.metric_label(q.name),
-                            jobs_internal.metric_label(b.bound::text),
-                            coalesce((
-                                SELECT sum(r.jobs) FROM runs AS r
-                                WHERE
-                                    r.queue = q.name
-                                    AND jobs_internal.bucket_seconds(r.bucket) <= b.bound
-                            ), 0)
-                        ) AS line
-                    FROM unnest(jobs_internal.metric_duration_bounds()) WITH ORDINALITY
-                        AS b (bound, n)
-                    UNION ALL
-                    SELECT 1000, format(
-                        'jobsapi_job_duration_seconds_bucket{queue=%s,le="+Inf"} %s',
-                        jobs_internal.metric_label(q.name),
-                        coalesce((SELECT sum(r.jobs) FROM runs AS r WHERE r.queue = q.name), 0)
-                    )
-                    UNION ALL
-                    SELECT 1001, format(
-                        'jobsapi_job_duration_seconds_sum{queue=%s} %s',
-                        jobs_internal.metric_label(q.name),
-                        round(coalesce((
-                            SELECT sum(r.seconds) FROM runs AS r WHERE r.queue = q.name
-                        ), 0)::numeric, 3)
-                    )
-                    UNION ALL
-                    SELECT 1002, format(
-                        'jobsapi_job_duration_seconds_count{queue=%s} %s',
-                        jobs_internal.metric_label(q.name),
-                        coalesce((SELECT sum(r.jobs) FROM runs AS r WHERE r.queue = q.name), 0)
-                    )
-                ) AS l
-                ORDER BY q.name, l.n
-            )
+            ARRAY(SELECT h.line FROM histogram AS h ORDER BY h.queue, h.n)
         ),
         jobs_internal.metric_family(
             'jobsapi_workers_active', 'gauge',
