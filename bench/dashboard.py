@@ -14,7 +14,6 @@ holds fewer. The ledgers are folded first, as maintenance does every minute.
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -23,12 +22,10 @@ import psycopg
 
 from . import BenchError
 from .report import table
-from .scale import SIZES, grow
+from .scale import READS, SIZES, WARMUP, grow, median_ms
 from .stack import BenchStack
 
 SIZE = SIZES[1]
-READS = 30
-WARMUP = 5
 GOAL_MS = 50.0
 # What the page asks for a job (dashboard/js/views/job.js) and its lineage.
 JOB_PAGE = "*,duration,queue_time,estimated_remaining,retriable,totals,events(*),files(*)"
@@ -94,20 +91,6 @@ def _reads(conn: psycopg.Connection) -> list[PageRead]:
     ]
 
 
-def _median_ms(http: httpx.Client, method: str, path: str, params: dict[str, str]
-               ) -> tuple[float, httpx.Response]:
-    response = None
-    for _ in range(WARMUP):
-        response = http.request(method, path, params=params)
-    times = []
-    for _ in range(READS):
-        began = time.perf_counter()
-        response = http.request(method, path, params=params)
-        times.append(time.perf_counter() - began)
-    assert response is not None
-    return 1000 * statistics.median(times), response
-
-
 def measure_dashboard(stack: BenchStack) -> DashboardResult:
     held = grow(stack.dsn, SIZE)
     if held < SIZE:
@@ -121,8 +104,9 @@ def measure_dashboard(stack: BenchStack) -> DashboardResult:
     with httpx.Client(base_url=stack.api_url, headers=stack.auth, timeout=60) as http:
         trivial = []
         for read in reads:
-            trivial.append(_median_ms(http, "POST", "/rpc/bench_ping", {})[0])
-            ms, response = _median_ms(http, "GET", read.path, read.params)
+            trivial.append(median_ms(lambda: http.post("/rpc/bench_ping", json={}))[0])
+            ms, response = median_ms(
+                lambda read=read: http.get(read.path, params=read.params))
             if response.status_code != 200:
                 raise BenchError(f"GET {read.path} answered {response.status_code}: "
                                  f"{response.text[:300]}")

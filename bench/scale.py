@@ -194,7 +194,7 @@ def stats_mismatches(dsn: str) -> list[str]:
             for column, n in wanted.items() if stats[column] != n]
 
 
-def _median_ms(read: Callable[[], Any]) -> tuple[float, Any]:
+def median_ms(read: Callable[[], Any]) -> tuple[float, Any]:
     """Median milliseconds of READS calls (after WARMUP), and what the last call answered."""
     answer = None
     for _ in range(WARMUP):
@@ -322,7 +322,7 @@ def _time_reads(stack: BenchStack, size: int) -> SizeReads:
 
         for kind, read in zip(READ_KINDS, [http_queues, sql_queues, http_count, sql_count],
                               strict=True):
-            ms, seen = _median_ms(read)
+            ms, seen = median_ms(read)
             if seen != size:
                 raise BenchError(f"{kind.name} saw {seen:,} jobs, not {size:,}")
             times[kind.name] = ms
@@ -342,7 +342,7 @@ def _time_reads(stack: BenchStack, size: int) -> SizeReads:
         kinds = iter(VIEW_KINDS)
         for view in VIEW_READS:
             for kind, read in ((next(kinds), over_http(view)), (next(kinds), over_sql(view))):
-                ms, rows = _median_ms(read)
+                ms, rows = median_ms(read)
                 wrong = view.check(rows, size)
                 if wrong is not None:
                     raise BenchError(f"{kind.name} at {size:,} jobs: {wrong}")
