@@ -679,8 +679,23 @@ BEGIN
     -- Each statement here sees what committed since the last. Only a few
     -- claims wait at once (claim_wait_slot), so that waiting never takes all
     -- of PostgREST's connections; the others answer at once.
+    -- A look that finds nothing is rolled back (a block with an exception
+    -- handler is a subtransaction), and with it its locks on jobs.job: a
+    -- waiting claim holds no table lock, so a deploy or an ALTER TABLE
+    -- never waits for idle workers. One that finds jobs keeps its locks.
     LOOP
-        v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
+        IF wait_seconds = 0 THEN
+            v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
+        ELSE
+            BEGIN
+                v_ids := jobs_internal.pick_due_jobs(v_queues, max_jobs);
+                IF v_ids = '{}' THEN
+                    RAISE SQLSTATE 'JW000';
+                END IF;
+            EXCEPTION WHEN SQLSTATE 'JW000' THEN
+                NULL;
+            END;
+        END IF;
         EXIT WHEN v_ids <> '{}' OR clock_timestamp() >= v_deadline;
         IF NOT v_waiting THEN
             v_waiting := jobs_internal.claim_wait_slot();

@@ -154,6 +154,21 @@ def test_a_heartbeat_of_the_same_worker_does_not_wait_for_its_long_poll(db, conn
     assert len(claimed.result(timeout=20)) == 1
 
 
+def test_a_waiting_long_poll_holds_no_lock_on_the_jobs_table(db, connect):
+    """A deploy (or an ALTER TABLE) takes jobs.job exclusively at once beside
+    an idle worker's long poll, and the poll still hands out what comes."""
+    waiting = connect()
+    claimed = long_poll(db, waiting)
+    held = db.execute("SELECT l.mode FROM pg_locks AS l WHERE l.pid = %s"
+                      " AND l.relation IN ('jobs.job'::regclass, 'api.jobs'::regclass)",
+                      (waiting.info.backend_pid,)).fetchall()
+    assert held == []
+    with db.transaction():
+        db.execute("LOCK TABLE jobs.job IN ACCESS EXCLUSIVE MODE NOWAIT")
+        job_id = make_job(db)["id"]
+    assert claimed.result(timeout=20) == [job_id]
+
+
 def test_a_long_poll_longer_than_30_seconds_is_refused(db):
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="wait_seconds must be"):
         claim(db, wait_seconds=31)
