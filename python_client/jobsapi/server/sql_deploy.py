@@ -18,9 +18,13 @@ The whole deploy is one transaction, and it changes only what changed:
   fails, names it and changes nothing.
 - Files that replace a view, trigger or policy in use run last, so that the
   locks they take (which stop writers) are held only until the commit that
-  follows. A lock that cannot be had within lock_timeout (a transaction
-  holds the table) aborts the attempt, which is tried again after a pause:
-  the deploy never queues writers behind it for longer than that.
+  follows. Before them, the views they replace are locked, then the
+  tables: requests take a view before its table (a POST /jobs), and a
+  deploy that held the table while it waited for the view would wait for
+  such a request while the request waited for it. A lock that cannot be
+  had within lock_timeout (a transaction holds the table) aborts the
+  attempt, which is tried again after a pause: the deploy never queues
+  writers behind it for longer than that.
 - The dashboard's files (dashboard/, next to sql/) are loaded into
   jobs.dashboard_file, which api.dashboard serves: a file is written only
   when its content changed, and one no longer there is deleted.
@@ -323,6 +327,21 @@ def _run_file(conn: psycopg.Connection, sql_file: SqlFile,
             raise SetupError(f"sql/{sql_file.name}: {exc}") from exc
 
 
+def _lock_views_then_tables(conn: psycopg.Connection,
+                            last: list[tuple[SqlFile, list[tuple[str, Declared | None]]]]) -> None:
+    """Lock the views the last files replace (and, with each, the tables it
+    reads), then the tables whose triggers or policies they change."""
+    declared = [obj for _, parts in last for _, obj in parts if obj is not None]
+    for mode, names in (("ACCESS EXCLUSIVE", {o.name for o in declared if o.kind == "view"}),
+                        ("SHARE ROW EXCLUSIVE",
+                         {o.table for o in declared if o.kind in ("trigger", "policy")})):
+        present = [row[0] for row in conn.execute(
+            "SELECT to_regclass(n)::text FROM unnest(%s::text[]) AS n"
+            " WHERE to_regclass(n) IS NOT NULL ORDER BY 1", (sorted(names),))]
+        if present:
+            conn.execute(f"LOCK TABLE {', '.join(present)} IN {mode} MODE")
+
+
 def _deploy_once(conn: psycopg.Connection, files: list[SqlFile], dashboard_dir: Path) -> None:
     conn.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     ledger: dict[str, str] = dict(conn.execute("SELECT path, sha256 FROM jobs.deployed_file").fetchall())
@@ -346,6 +365,7 @@ def _deploy_once(conn: psycopg.Connection, files: list[SqlFile], dashboard_dir: 
     # Files that replace a view, trigger or policy in use run last, just
     # before the commit: the locks they take (which stop writers) are held
     # for as short a time as can be.
+    _lock_views_then_tables(conn, last)
     for sql_file, parts in last:
         _run_file(conn, sql_file, parts)
     # A replacement that had to drop sql/'s own dependents (see
