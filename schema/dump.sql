@@ -2519,18 +2519,45 @@ COMMENT ON FUNCTION api.totals(api.jobs) IS 'Results of the original job and all
 --
 
 CREATE FUNCTION jobs_internal.caller_role() RETURNS text
-    LANGUAGE sql STABLE
-    BEGIN ATOMIC
- SELECT
-         CASE
-             WHEN pg_has_role((r.name)::name, 'jobs_admin'::name, 'MEMBER'::text) THEN 'jobs_admin'::text
-             WHEN pg_has_role((r.name)::name, 'jobs_worker'::name, 'MEMBER'::text) THEN 'jobs_worker'::text
-             WHEN pg_has_role((r.name)::name, 'jobs_user'::name, 'MEMBER'::text) THEN 'jobs_user'::text
-             WHEN pg_has_role((r.name)::name, 'jobs_metrics'::name, 'MEMBER'::text) THEN 'jobs_metrics'::text
-             ELSE NULL::text
-         END AS api_role
-    FROM ( SELECT COALESCE(NULLIF(current_setting('role'::text), 'none'::text), (SESSION_USER)::text) AS name) r;
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_name text := coalesce(nullif(current_setting('role'), 'none'), session_user);
+BEGIN
+    RETURN CASE
+        WHEN pg_has_role(v_name, 'jobs_admin', 'MEMBER') THEN 'jobs_admin'
+        WHEN pg_has_role(v_name, 'jobs_worker', 'MEMBER') THEN 'jobs_worker'
+        WHEN pg_has_role(v_name, 'jobs_user', 'MEMBER') THEN 'jobs_user'
+        WHEN pg_has_role(v_name, 'jobs_metrics', 'MEMBER') THEN 'jobs_metrics'
+    END;
 END;
+$$;
+
+
+--
+-- Name: caller_scope(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.caller_scope() RETURNS TABLE(everything boolean, owner text, queues text[])
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_role text := jobs_internal.caller_role();
+    v_queues text[] := '{}'::text[];
+BEGIN
+    IF v_role = 'jobs_worker' THEN
+        v_queues := jobs_internal.worker_queues();
+    END IF;
+    everything := coalesce(
+        v_role IN ('jobs_admin', 'jobs_metrics')
+        OR (v_role = 'jobs_worker' AND v_queues @> '{*}'),
+        FALSE
+    );
+    owner := CASE WHEN v_role = 'jobs_user' THEN jobs_internal.current_actor() END;
+    queues := v_queues;
+    RETURN NEXT;
+END;
+$$;
 
 
 --
@@ -2560,74 +2587,6 @@ CREATE FUNCTION jobs_internal.current_actor() RETURNS text
              WHEN pg_has_role(SESSION_USER, 'authenticator'::name, 'MEMBER'::text) THEN (COALESCE((jobs_internal.jwt_claims() ->> 'sub'::text), NULLIF(current_setting('role'::text), 'none'::text), (SESSION_USER)::text))::name
              ELSE SESSION_USER
          END AS "session_user";
-END;
-
-
---
--- Name: worker_login; Type: TABLE; Schema: jobs; Owner: -
---
-
-CREATE TABLE jobs.worker_login (
-    role_name text NOT NULL,
-    queues text[] NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT worker_login_queues_are_names CHECK (((cardinality(queues) > 0) AND (array_position(queues, NULL::text) IS NULL) AND (NOT (''::text = ANY (queues))))),
-    CONSTRAINT worker_login_role_name_not_empty CHECK ((role_name <> ''::text))
-);
-
-
---
--- Name: login_queues(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.login_queues() RETURNS text[]
-    LANGUAGE sql STABLE SECURITY DEFINER
-    SET search_path TO ''
-    BEGIN ATOMIC
- SELECT COALESCE(( SELECT w.queues
-            FROM jobs.worker_login w
-           WHERE (w.role_name = SESSION_USER)), '{}'::text[]) AS queues;
-END;
-
-
---
--- Name: worker_queues(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.worker_queues() RETURNS text[]
-    LANGUAGE sql STABLE
-    BEGIN ATOMIC
- SELECT
-         CASE
-             WHEN pg_has_role(SESSION_USER, 'authenticator'::name, 'MEMBER'::text) THEN ( SELECT COALESCE(array_agg(q.name), '{}'::text[]) AS "coalesce"
-                FROM (( SELECT (jobs_internal.jwt_claims() -> 'queues'::text) AS queues) c
-                  CROSS JOIN LATERAL jsonb_array_elements_text(
-                     CASE
-                         WHEN (jsonb_typeof(c.queues) = 'array'::text) THEN c.queues
-                         ELSE NULL::jsonb
-                     END) q(name)))
-             ELSE jobs_internal.login_queues()
-         END AS queues;
-END;
-
-
---
--- Name: caller_scope(); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.caller_scope() RETURNS TABLE(everything boolean, owner text, queues text[])
-    LANGUAGE sql STABLE
-    BEGIN ATOMIC
- SELECT COALESCE(((r.api_role = ANY (ARRAY['jobs_admin'::text, 'jobs_metrics'::text])) OR ((r.api_role = 'jobs_worker'::text) AND (jobs_internal.worker_queues() @> '{*}'::text[]))), false) AS everything,
-         CASE
-             WHEN (r.api_role = 'jobs_user'::text) THEN jobs_internal.current_actor()
-             ELSE NULL::text
-         END AS owner,
-         CASE
-             WHEN (r.api_role = 'jobs_worker'::text) THEN jobs_internal.worker_queues()
-             ELSE '{}'::text[]
-         END AS queues
-    FROM ( SELECT jobs_internal.caller_role() AS api_role) r;
 END;
 
 
@@ -3767,6 +3726,33 @@ CREATE FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint) RETURN
             FROM jobs.job j
            WHERE ((j.id = lock_is_visible.job_id) AND jobs_internal.in_scope(s.everything, s.owner, s.queues, j.owner, j.queue)))))
     FROM jobs_internal.caller_scope() s(everything, owner, queues);
+END;
+
+
+--
+-- Name: worker_login; Type: TABLE; Schema: jobs; Owner: -
+--
+
+CREATE TABLE jobs.worker_login (
+    role_name text NOT NULL,
+    queues text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT worker_login_queues_are_names CHECK (((cardinality(queues) > 0) AND (array_position(queues, NULL::text) IS NULL) AND (NOT (''::text = ANY (queues))))),
+    CONSTRAINT worker_login_role_name_not_empty CHECK ((role_name <> ''::text))
+);
+
+
+--
+-- Name: login_queues(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.login_queues() RETURNS text[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    BEGIN ATOMIC
+ SELECT COALESCE(( SELECT w.queues
+            FROM jobs.worker_login w
+           WHERE (w.role_name = SESSION_USER)), '{}'::text[]) AS queues;
 END;
 
 
@@ -5573,6 +5559,28 @@ CREATE FUNCTION jobs_internal.transition_allowed(from_status jobs.job_status, to
              ELSE false
          END AS "case";
 END;
+
+
+--
+-- Name: worker_queues(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.worker_queues() RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+DECLARE
+    v_claim jsonb;
+BEGIN
+    IF NOT pg_has_role(session_user, 'authenticator', 'MEMBER') THEN
+        RETURN jobs_internal.login_queues();
+    END IF;
+    v_claim := jobs_internal.jwt_claims() -> 'queues';
+    IF v_claim IS NULL OR jsonb_typeof(v_claim) <> 'array' THEN
+        RETURN '{}'::text[];
+    END IF;
+    RETURN ARRAY(SELECT jsonb_array_elements_text(v_claim));
+END;
+$$;
 
 
 --
@@ -8607,6 +8615,17 @@ GRANT ALL ON FUNCTION jobs_internal.caller_role() TO jobs_metrics;
 
 
 --
+-- Name: FUNCTION caller_scope(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.caller_scope() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_metrics;
+
+
+--
 -- Name: FUNCTION jwt_claims(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -8627,46 +8646,6 @@ GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_admin;
 GRANT ALL ON FUNCTION jobs_internal.current_actor() TO jobs_metrics;
-
-
---
--- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
-
-
---
--- Name: FUNCTION login_queues(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.login_queues() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_admin;
-GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_metrics;
-
-
---
--- Name: FUNCTION worker_queues(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.worker_queues() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_admin;
-GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_metrics;
-
-
---
--- Name: FUNCTION caller_scope(); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.caller_scope() FROM PUBLIC;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_user;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_worker;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_admin;
-GRANT ALL ON FUNCTION jobs_internal.caller_scope() TO jobs_metrics;
 
 
 --
@@ -9075,6 +9054,24 @@ GRANT ALL ON FUNCTION jobs_internal.lock_is_taken(name text) TO jobs_admin;
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint) FROM PUBLIC;
+
+
+--
+-- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
+
+
+--
+-- Name: FUNCTION login_queues(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.login_queues() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.login_queues() TO jobs_metrics;
 
 
 --
@@ -9530,6 +9527,17 @@ REVOKE ALL ON FUNCTION jobs_internal.transition_allowed(from_status jobs.job_sta
 GRANT ALL ON FUNCTION jobs_internal.transition_allowed(from_status jobs.job_status, to_status jobs.job_status) TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.transition_allowed(from_status jobs.job_status, to_status jobs.job_status) TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.transition_allowed(from_status jobs.job_status, to_status jobs.job_status) TO jobs_admin;
+
+
+--
+-- Name: FUNCTION worker_queues(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.worker_queues() FROM PUBLIC;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_user;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_worker;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_admin;
+GRANT ALL ON FUNCTION jobs_internal.worker_queues() TO jobs_metrics;
 
 
 --
