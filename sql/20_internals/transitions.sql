@@ -63,7 +63,10 @@ BEGIN
     NEW.waiting := NEW.waiting AND NEW.status = 'scheduled';
     CASE NEW.status
         WHEN 'running' THEN
-            PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
+            -- (Tested here first: the call alone costs a claim 3 µs a job.)
+            IF NEW.locks <> '{}' THEN
+                PERFORM jobs_internal.assert_locks_held(NEW.id, NEW.locks);
+            END IF;
             -- The wall clock, not the transaction's start: a long-poll claim
             -- (claim_jobs' wait_seconds) may have begun long before.
             NEW.started_at := clock_timestamp();
