@@ -3,6 +3,7 @@ the next fire time, checked against a minute-by-minute reference in Python."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import random
 from collections.abc import Callable, Iterator
@@ -496,9 +497,9 @@ def test_cron_next_agrees_with_a_minute_by_minute_reference(db, zone, first):
                   + [window_start + timedelta(seconds=rng.randrange(4 * 86400)) for _ in range(40)])
         cases = []
         for after in afters:
-            later = [t for t in expected if t > after]
-            if later and later[0] < certain_until:
-                cases.append((after, later[0]))
+            later = bisect.bisect_right(expected, after)  # the first fire time after it
+            if later < len(expected) and expected[later] < certain_until:
+                cases.append((after, expected[later]))
         got = db.execute("""
             SELECT jobs_internal.cron_next(%s, %s, a.after)
             FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS a (after, n)
