@@ -3730,30 +3730,20 @@ END;
 
 
 --
--- Name: worker_login; Type: TABLE; Schema: jobs; Owner: -
---
-
-CREATE TABLE jobs.worker_login (
-    role_name text NOT NULL,
-    queues text[] NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT worker_login_queues_are_names CHECK (((cardinality(queues) > 0) AND (array_position(queues, NULL::text) IS NULL) AND (NOT (''::text = ANY (queues))))),
-    CONSTRAINT worker_login_role_name_not_empty CHECK ((role_name <> ''::text))
-);
-
-
---
 -- Name: login_queues(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
 CREATE FUNCTION jobs_internal.login_queues() RETURNS text[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
-    BEGIN ATOMIC
- SELECT COALESCE(( SELECT w.queues
-            FROM jobs.worker_login w
-           WHERE (w.role_name = SESSION_USER)), '{}'::text[]) AS queues;
+    AS $$
+BEGIN
+    RETURN coalesce(
+        (SELECT w.queues FROM jobs.worker_login AS w WHERE w.role_name = session_user),
+        '{}'::text[]
+    );
 END;
+$$;
 
 
 --
@@ -4345,12 +4335,19 @@ END;
 --
 
 CREATE FUNCTION jobs_internal.see_worker(worker text, queues text[]) RETURNS void
-    LANGUAGE sql SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
-    BEGIN ATOMIC
- INSERT INTO jobs.worker AS w (name, queues)
-   VALUES (see_worker.worker, see_worker.queues) ON CONFLICT(name) DO UPDATE SET last_seen = now(), queues = COALESCE(excluded.queues, w.queues), stopped_at = NULL::timestamp with time zone;
+    AS $$
+BEGIN
+    INSERT INTO jobs.worker AS w (name, queues)
+    VALUES (see_worker.worker, see_worker.queues)
+    ON CONFLICT (name) DO UPDATE
+        SET
+            last_seen = now(),
+            queues = coalesce(excluded.queues, w.queues),
+            stopped_at = NULL;
 END;
+$$;
 
 
 --
@@ -6766,6 +6763,19 @@ COMMENT ON COLUMN api.schedules.created_at IS 'When it was added.';
 
 
 --
+-- Name: worker_login; Type: TABLE; Schema: jobs; Owner: -
+--
+
+CREATE TABLE jobs.worker_login (
+    role_name text NOT NULL,
+    queues text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT worker_login_queues_are_names CHECK (((cardinality(queues) > 0) AND (array_position(queues, NULL::text) IS NULL) AND (NOT (''::text = ANY (queues))))),
+    CONSTRAINT worker_login_role_name_not_empty CHECK ((role_name <> ''::text))
+);
+
+
+--
 -- Name: worker_logins; Type: VIEW; Schema: api; Owner: -
 --
 
@@ -9060,13 +9070,6 @@ REVOKE ALL ON FUNCTION jobs_internal.lock_is_visible(holder text, job_id bigint)
 
 
 --
--- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
---
-
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
-
-
---
 -- Name: FUNCTION login_queues(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -9789,6 +9792,13 @@ GRANT INSERT(on_missed),UPDATE(on_missed) ON TABLE api.schedules TO jobs_admin;
 --
 
 GRANT INSERT(owner),UPDATE(owner) ON TABLE api.schedules TO jobs_admin;
+
+
+--
+-- Name: TABLE worker_login; Type: ACL; Schema: jobs; Owner: -
+--
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE jobs.worker_login TO jobs_admin;
 
 
 --

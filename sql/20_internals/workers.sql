@@ -13,17 +13,21 @@ BEGIN ATOMIC
     SELECT stopped_at IS NULL AND last_seen > now() - interval '5 minutes';
 END;
 
+-- PL/pgSQL, which keeps the upsert's plan for the session: as SQL, every
+-- claim planned it again (about 30 µs).
 CREATE OR REPLACE FUNCTION jobs_internal.see_worker(worker text, queues text[])
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-BEGIN ATOMIC
+AS $$
+BEGIN
     INSERT INTO jobs.worker AS w (name, queues)
-    VALUES (worker, queues)
+    VALUES (see_worker.worker, see_worker.queues)
     ON CONFLICT (name) DO UPDATE
         SET
             last_seen = now(),
             queues = coalesce(excluded.queues, w.queues),
             stopped_at = NULL;
 END;
+$$;
