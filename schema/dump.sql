@@ -877,7 +877,11 @@ BEGIN
         WHERE
             j.id = ANY(v_wanted)
             AND j.id = r.job_id
-            AND j.status IN ('running', 'cancelling')
+            -- Compared as text: on the enum, the test would let the planner
+            -- read the whole of job_lease_idx (every running job, and under a
+            -- long-held snapshot every job that ever ran) instead of these
+            -- rows by primary key.
+            AND j.status::text IN ('running', 'cancelling')
             AND (complete_jobs.worker IS NULL OR j.worker = complete_jobs.worker)
             AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id
@@ -1219,7 +1223,11 @@ BEGIN
             j.id = ANY(v_wanted)
             AND j.id = f.job_id
             AND q.name = j.queue
-            AND j.status IN ('running', 'cancelling')
+            -- Compared as text: on the enum, the test would let the planner
+            -- read the whole of job_lease_idx (every running job, and under a
+            -- long-held snapshot every job that ever ran) instead of these
+            -- rows by primary key.
+            AND j.status::text IN ('running', 'cancelling')
             AND (fail_jobs.worker IS NULL OR j.worker = fail_jobs.worker)
             AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id
@@ -1473,7 +1481,11 @@ BEGIN
         WHERE
             j.id = ANY(v_wanted)
             AND j.id = b.job_id
-            AND j.status IN ('running', 'cancelling')
+            -- Compared as text: on the enum, the test would let the planner
+            -- read the whole of job_lease_idx (every running job, and under a
+            -- long-held snapshot every job that ever ran) instead of these
+            -- rows by primary key.
+            AND j.status::text IN ('running', 'cancelling')
             AND (heartbeat_jobs.worker IS NULL OR j.worker = heartbeat_jobs.worker)
             AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id, j.status, j.status = 'cancelled' AS cancel_requested, j.lease_expires_at

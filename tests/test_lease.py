@@ -146,3 +146,27 @@ def test_heartbeat_jobs_merges_results_and_appends_finished_items_as_heartbeat_d
     row = job(db, job_id)
     assert (row["result"], row["finished_items"]) == (
         {"pages": 1, "errors": 0}, ["p1", "p2", "p3"])
+
+
+def lease_index_reads(db) -> int:
+    db.execute("SELECT pg_stat_force_next_flush()")
+    return db.execute("SELECT idx_tup_read FROM pg_stat_user_indexes"
+                      " WHERE indexrelid = 'jobs.job_lease_idx'::regclass").fetchone()[0]
+
+
+@pytest.mark.parametrize("report", ["complete_jobs", "fail_jobs", "heartbeat_jobs"])
+def test_a_batch_report_reads_its_jobs_by_id_not_every_running_job(db, report):
+    """With statistics from before the jobs ran (so the planner thinks none
+    run), a report of a few jobs still finds them by primary key: reading
+    the lease index would cost every running job, and under a long-held
+    snapshot every job that ever ran."""
+    db.execute("INSERT INTO api.jobs (queue, name) SELECT 'q', 'n' FROM generate_series(1, 300)")
+    db.execute("ANALYZE jobs.job")
+    ids = [r["id"] for r in call(db, "claim_jobs", queues=["q"], worker="w1", max_jobs=300)]
+    key = {"complete_jobs": "results", "fail_jobs": "failures", "heartbeat_jobs": "beats"}[report]
+    before = lease_index_reads(db)
+    for batch in (ids[:5], ids[5:10], ids[10:15], ids[15:20], ids[20:25], ids[25:30], ids[30:35]):
+        reported = call(db, report, **{key: [{"job_id": i, "error": "x"} if report == "fail_jobs"
+                                             else {"job_id": i} for i in batch]}, worker="w1")
+        assert len(reported) == 5
+    assert lease_index_reads(db) == before

@@ -44,7 +44,11 @@ BEGIN
         WHERE
             j.id = ANY(v_wanted)
             AND j.id = r.job_id
-            AND j.status IN ('running', 'cancelling')
+            -- Compared as text: on the enum, the test would let the planner
+            -- read the whole of job_lease_idx (every running job, and under a
+            -- long-held snapshot every job that ever ran) instead of these
+            -- rows by primary key.
+            AND j.status::text IN ('running', 'cancelling')
             AND (complete_jobs.worker IS NULL OR j.worker = complete_jobs.worker)
             AND (v_everything OR j.queue = ANY(v_queues))
         RETURNING j.id
