@@ -2832,6 +2832,64 @@ $$;
 
 
 --
+-- Name: claim_floor_lock_class(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.claim_floor_lock_class() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT hashtext('jobsapi.claim_floor'::text) AS hashtext;
+END;
+
+
+--
+-- Name: FUNCTION claim_floor_lock_class(); Type: COMMENT; Schema: jobs_internal; Owner: -
+--
+
+COMMENT ON FUNCTION jobs_internal.claim_floor_lock_class() IS 'The first key of the advisory lock guarding a queue''s claim floor (the second is hashtext of the queue).';
+
+
+--
+-- Name: claim_floors(text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.claim_floors(queue text) RETURNS timestamp with time zone[]
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_raised timestamptz;
+    v_floors timestamptz[];
+BEGIN
+    SELECT max(f.raised_at) INTO v_raised
+    FROM jobs.claim_floor AS f WHERE f.queue = claim_floors.queue;
+    IF (v_raised IS NULL OR v_raised < clock_timestamp() - interval '1 second')
+        AND current_setting('transaction_isolation') = 'read committed'
+        AND pg_try_advisory_xact_lock(
+            jobs_internal.claim_floor_lock_class(), hashtext(claim_floors.queue)
+        ) THEN
+        -- Alone: each statement from here sees every queued job of the queue.
+        PERFORM jobs_internal.raise_claim_floors(claim_floors.queue);
+    END IF;
+    SELECT array_agg(
+        least(
+            coalesce(f.run_at, '-infinity'),
+            (
+                SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
+                WHERE l.queue = claim_floors.queue AND l.priority = p.priority
+            )
+        )
+        ORDER BY p.priority
+    )
+    INTO v_floors
+    FROM generate_series(1, 4) AS p (priority)
+    LEFT JOIN jobs.claim_floor AS f
+        ON f.queue = claim_floors.queue AND f.priority = p.priority;
+    RETURN v_floors;
+END;
+$$;
+
+
+--
 -- Name: claim_wait_slot(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -3920,22 +3978,33 @@ DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
     v_ids bigint[];
     v_due bigint[];
+    v_floors timestamptz[];
 BEGIN
     IF cardinality(queues) = 1 THEN
-        SELECT array_agg(d.id) INTO v_ids FROM (
-            SELECT j.id FROM jobs.job AS j
-            WHERE
-                j.status = 'queued' AND j.queue = queues[1]
-                AND j.queue <> ALL(v_paused)
-                AND (
-                    j.locks = '{}' OR NOT EXISTS (
-                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                    )
-                )
-            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
-            LIMIT max_jobs
-            FOR UPDATE SKIP LOCKED
-        ) AS d;
+        -- One priority at a time, each from its claim floor
+        -- (claim_floor.sql): the same order as one walk, without the
+        -- entries of jobs claimed before the floor.
+        IF queues[1] <> ALL(v_paused) THEN
+            v_floors := jobs_internal.claim_floors(queues[1]);
+            v_ids := '{}';
+            FOR v_priority IN REVERSE 4..1 LOOP
+                EXIT WHEN cardinality(v_ids) >= max_jobs;
+                SELECT v_ids || coalesce(array_agg(d.id), '{}') INTO v_ids FROM (
+                    SELECT j.id FROM jobs.job AS j
+                    WHERE
+                        j.status = 'queued' AND j.queue = queues[1]
+                        AND j.priority = v_priority AND j.run_at >= v_floors[v_priority]
+                        AND (
+                            j.locks = '{}' OR NOT EXISTS (
+                                SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                            )
+                        )
+                    ORDER BY j.run_at ASC, j.id ASC
+                    LIMIT max_jobs - cardinality(v_ids)
+                    FOR UPDATE SKIP LOCKED
+                ) AS d;
+            END LOOP;
+        END IF;
     ELSIF queues IS NULL THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
@@ -4171,6 +4240,51 @@ $_$;
 
 
 --
+-- Name: raise_claim_floors(text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.raise_claim_floors(queue text) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    INSERT INTO jobs.claim_floor AS f (queue, priority, run_at, raised_at)
+    SELECT
+        raise_claim_floors.queue,
+        p.priority,
+        coalesce(
+            (
+                SELECT j.run_at FROM jobs.job AS j
+                WHERE
+                    j.status = 'queued' AND j.queue = raise_claim_floors.queue
+                    AND j.priority = p.priority
+                    AND j.run_at >= least(
+                        coalesce(c.run_at, '-infinity'),
+                        (
+                            SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
+                            WHERE l.queue = raise_claim_floors.queue AND l.priority = p.priority
+                        )
+                    )
+                ORDER BY j.run_at
+                LIMIT 1
+            ),
+            -- None queued: whatever is queued later is either later than
+            -- now or recorded low.
+            clock_timestamp()
+        ),
+        clock_timestamp()
+    FROM generate_series(1, 4) AS p (priority)
+    LEFT JOIN jobs.claim_floor AS c
+        ON c.queue = raise_claim_floors.queue AND c.priority = p.priority
+    -- (A claim may name a queue that no job created yet.)
+    WHERE EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = raise_claim_floors.queue)
+    ON CONFLICT ON CONSTRAINT claim_floor_pkey DO UPDATE
+        SET run_at = excluded.run_at, raised_at = excluded.raised_at;
+    DELETE FROM jobs.claim_floor_low AS l WHERE l.queue = raise_claim_floors.queue;
+END;
+$$;
+
+
+--
 -- Name: rebuild_queue_counts(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -4185,6 +4299,29 @@ BEGIN
     SELECT j.queue, j.owner, j.status, count(*), TRUE
     FROM jobs.job AS j
     GROUP BY j.queue, j.owner, j.status;
+END;
+$$;
+
+
+--
+-- Name: record_claim_floor_lows(text[], smallint[], timestamp with time zone[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(jobs_internal.claim_floor_lock_class(), hashtext(q.name))
+    FROM (SELECT DISTINCT u.name FROM unnest(queues) AS u (name) ORDER BY u.name) AS q;
+    INSERT INTO jobs.claim_floor_low (queue, priority, run_at)
+    SELECT l.queue, l.priority, l.run_at
+    FROM unnest(queues, priorities, run_ats) AS l (queue, priority, run_at)
+    WHERE
+        current_setting('transaction_isolation') <> 'read committed'
+        OR l.run_at < (
+            SELECT f.run_at FROM jobs.claim_floor AS f
+            WHERE f.queue = l.queue AND f.priority = l.priority
+        );
 END;
 $$;
 
@@ -4592,6 +4729,36 @@ BEGIN
     RAISE EXCEPTION '% must be a date and time, not %', v_column, v_value
         USING ERRCODE = '22023',
             DETAIL = format('%s=%s', v_column, v_value);
+END;
+$$;
+
+
+--
+-- Name: tg_job__claim_floor(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.tg_job__claim_floor() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    SET jit TO 'off'
+    AS $$
+DECLARE
+    v_queues text[];
+    v_priorities smallint[];
+    v_run_ats timestamptz[];
+BEGIN
+    SELECT array_agg(l.queue), array_agg(l.priority), array_agg(l.run_at)
+    INTO v_queues, v_priorities, v_run_ats
+    FROM (
+        SELECT n.queue, n.priority, min(n.run_at) AS run_at
+        FROM new_rows AS n
+        WHERE n.status = 'queued'
+        GROUP BY n.queue, n.priority
+    ) AS l;
+    IF v_queues IS NOT NULL THEN
+        PERFORM jobs_internal.record_claim_floor_lows(v_queues, v_priorities, v_run_ats);
+    END IF;
+    RETURN NULL;
 END;
 $$;
 
@@ -6829,6 +6996,43 @@ COMMENT ON COLUMN api.worker_logins.created_at IS 'When the row was added.';
 
 
 --
+-- Name: claim_floor; Type: TABLE; Schema: jobs; Owner: -
+--
+
+CREATE TABLE jobs.claim_floor (
+    queue text NOT NULL,
+    priority smallint NOT NULL,
+    run_at timestamp with time zone NOT NULL,
+    raised_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: TABLE claim_floor; Type: COMMENT; Schema: jobs; Owner: -
+--
+
+COMMENT ON TABLE jobs.claim_floor IS 'Per queue and priority, a run_at that no queued job is earlier than (unless claim_floor_low says so), and when it was last raised.';
+
+
+--
+-- Name: claim_floor_low; Type: TABLE; Schema: jobs; Owner: -
+--
+
+CREATE TABLE jobs.claim_floor_low (
+    queue text NOT NULL,
+    priority smallint NOT NULL,
+    run_at timestamp with time zone NOT NULL
+);
+
+
+--
+-- Name: TABLE claim_floor_low; Type: COMMENT; Schema: jobs; Owner: -
+--
+
+COMMENT ON TABLE jobs.claim_floor_low IS 'The run_at of jobs queued below their claim_floor since it was last raised; folded into it at the next raise.';
+
+
+--
 -- Name: dashboard_file; Type: TABLE; Schema: jobs; Owner: -
 --
 
@@ -7183,6 +7387,14 @@ ALTER TABLE ONLY api.worker_logins ALTER COLUMN created_at SET DEFAULT now();
 
 
 --
+-- Name: claim_floor claim_floor_pkey; Type: CONSTRAINT; Schema: jobs; Owner: -
+--
+
+ALTER TABLE ONLY jobs.claim_floor
+    ADD CONSTRAINT claim_floor_pkey PRIMARY KEY (queue, priority);
+
+
+--
 -- Name: dashboard_file dashboard_file_pkey; Type: CONSTRAINT; Schema: jobs; Owner: -
 --
 
@@ -7276,6 +7488,13 @@ ALTER TABLE ONLY jobs.worker
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: claim_floor_low_queue_idx; Type: INDEX; Schema: jobs; Owner: -
+--
+
+CREATE INDEX claim_floor_low_queue_idx ON jobs.claim_floor_low USING btree (queue, priority, run_at);
 
 
 --
@@ -7804,6 +8023,20 @@ CREATE TRIGGER _570_follow_ups_update AFTER UPDATE ON jobs.job REFERENCING OLD T
 
 
 --
+-- Name: job _580_claim_floor_insert; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _580_claim_floor_insert AFTER INSERT ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__claim_floor();
+
+
+--
+-- Name: job _580_claim_floor_update; Type: TRIGGER; Schema: jobs; Owner: -
+--
+
+CREATE TRIGGER _580_claim_floor_update AFTER UPDATE ON jobs.job REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__claim_floor();
+
+
+--
 -- Name: job _590_notify_insert; Type: TRIGGER; Schema: jobs; Owner: -
 --
 
@@ -7822,6 +8055,22 @@ CREATE TRIGGER _590_notify_released AFTER DELETE ON jobs.job_lock REFERENCING OL
 --
 
 CREATE TRIGGER _590_notify_update AFTER UPDATE ON jobs.job REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION jobs_internal.tg_job__notify_update();
+
+
+--
+-- Name: claim_floor_low claim_floor_low_queue_fkey; Type: FK CONSTRAINT; Schema: jobs; Owner: -
+--
+
+ALTER TABLE ONLY jobs.claim_floor_low
+    ADD CONSTRAINT claim_floor_low_queue_fkey FOREIGN KEY (queue) REFERENCES jobs.queue(name) ON DELETE CASCADE;
+
+
+--
+-- Name: claim_floor claim_floor_queue_fkey; Type: FK CONSTRAINT; Schema: jobs; Owner: -
+--
+
+ALTER TABLE ONLY jobs.claim_floor
+    ADD CONSTRAINT claim_floor_queue_fkey FOREIGN KEY (queue) REFERENCES jobs.queue(name) ON DELETE CASCADE;
 
 
 --
@@ -8757,6 +9006,20 @@ GRANT ALL ON FUNCTION jobs_internal.check_token() TO jobs_metrics;
 
 
 --
+-- Name: FUNCTION claim_floor_lock_class(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.claim_floor_lock_class() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION claim_floors(queue text); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.claim_floors(queue text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION claim_wait_slot(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
@@ -9212,10 +9475,24 @@ GRANT ALL ON FUNCTION jobs_internal.queue_depth(queue text) TO jobs_admin;
 
 
 --
+-- Name: FUNCTION raise_claim_floors(queue text); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.raise_claim_floors(queue text) FROM PUBLIC;
+
+
+--
 -- Name: FUNCTION rebuild_queue_counts(); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.rebuild_queue_counts() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]) FROM PUBLIC;
 
 
 --
@@ -9311,6 +9588,13 @@ REVOKE ALL ON FUNCTION jobs_internal.tg_job__check_priority() FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.tg_job__check_times() FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION tg_job__claim_floor(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.tg_job__claim_floor() FROM PUBLIC;
 
 
 --

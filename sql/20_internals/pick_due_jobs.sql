@@ -3,11 +3,12 @@
 -- so that each walks job_claim_idx in claim order: one queue (the common
 -- case) needs no sort at all. The lock test is written out in each: a
 -- function holding a subquery is never inlined.
+-- One queue is read from its claim floors (claim_floor.sql).
 -- Scheduled jobs whose run_at has come are taken too, straight from
 -- scheduled (no promotion step): a job is claimable the moment it is due,
 -- whether or not maintenance has queued it yet. The two kinds merge in
 -- claim order.
--- Depends on: migrations.
+-- Depends on: migrations, claim_floor.sql.
 CREATE OR REPLACE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]
 LANGUAGE plpgsql
@@ -16,22 +17,33 @@ DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
     v_ids bigint[];
     v_due bigint[];
+    v_floors timestamptz[];
 BEGIN
     IF cardinality(queues) = 1 THEN
-        SELECT array_agg(d.id) INTO v_ids FROM (
-            SELECT j.id FROM jobs.job AS j
-            WHERE
-                j.status = 'queued' AND j.queue = queues[1]
-                AND j.queue <> ALL(v_paused)
-                AND (
-                    j.locks = '{}' OR NOT EXISTS (
-                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                    )
-                )
-            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
-            LIMIT max_jobs
-            FOR UPDATE SKIP LOCKED
-        ) AS d;
+        -- One priority at a time, each from its claim floor
+        -- (claim_floor.sql): the same order as one walk, without the
+        -- entries of jobs claimed before the floor.
+        IF queues[1] <> ALL(v_paused) THEN
+            v_floors := jobs_internal.claim_floors(queues[1]);
+            v_ids := '{}';
+            FOR v_priority IN REVERSE 4..1 LOOP
+                EXIT WHEN cardinality(v_ids) >= max_jobs;
+                SELECT v_ids || coalesce(array_agg(d.id), '{}') INTO v_ids FROM (
+                    SELECT j.id FROM jobs.job AS j
+                    WHERE
+                        j.status = 'queued' AND j.queue = queues[1]
+                        AND j.priority = v_priority AND j.run_at >= v_floors[v_priority]
+                        AND (
+                            j.locks = '{}' OR NOT EXISTS (
+                                SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                            )
+                        )
+                    ORDER BY j.run_at ASC, j.id ASC
+                    LIMIT max_jobs - cardinality(v_ids)
+                    FOR UPDATE SKIP LOCKED
+                ) AS d;
+            END LOOP;
+        END IF;
     ELSIF queues IS NULL THEN
         SELECT array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
