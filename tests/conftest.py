@@ -191,7 +191,8 @@ class Api:
 # restarts: DELETE with the triggers off, which on tables of a few rows costs
 # a tenth of TRUNCATE's new files and catalog changes.
 EMPTIED = ("job", "job_event", "queue", "job_lock", "job_file", "queue_count", "worker",
-           "job_history", "name_latest", "schedule", "maintenance", "worker_login")
+           "job_history", "name_latest", "schedule", "maintenance", "worker_login",
+           "claim_floor", "claim_floor_low")
 EMPTY_TABLES = (
     "BEGIN; SET LOCAL session_replication_role = replica;"
     + "".join(f" DELETE FROM jobs.{t};" for t in EMPTIED)

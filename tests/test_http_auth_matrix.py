@@ -35,7 +35,7 @@ import jwt
 import psycopg
 import pytest
 
-from conftest import Api  # the client of the api fixture
+from conftest import EMPTIED, Api  # the client of the api fixture, the tables it empties
 from jobsapi.server.tokens import make_token
 
 RETURN = {"Prefer": "return=representation"}
@@ -121,8 +121,7 @@ class MatrixClient(Api):
         self.conn.close()
 
 
-SEED_TABLES = ("job", "job_event", "queue", "job_lock", "job_file", "queue_count", "worker",
-               "job_history", "name_latest", "schedule", "maintenance", "worker_login")
+SEED_TABLES = EMPTIED
 SEED_COPY = "auth_matrix_seed"
 EMPTY = ("TRUNCATE " + ", ".join(f"jobs.{t}" for t in SEED_TABLES) + " RESTART IDENTITY;"
          " INSERT INTO jobs.maintenance DEFAULT VALUES")
