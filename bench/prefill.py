@@ -12,7 +12,7 @@ def reset(dsn: str) -> None:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("TRUNCATE jobs.job, jobs.job_event, jobs.queue, jobs.queue_count,"
                      " jobs.job_lock, jobs.job_file, jobs.worker, jobs.job_history,"
-                     " jobs.name_latest, bench.scratch")
+                     " jobs.name_latest, jobs.claim_floor, jobs.claim_floor_low, bench.scratch")
         conn.execute("VACUUM ANALYZE jobs.job, jobs.job_event, bench.scratch")
         conn.execute("CHECKPOINT")
 
