@@ -3973,6 +3973,7 @@ COMMENT ON FUNCTION jobs_internal.notify_enabled() IS 'True unless the setting j
 
 CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer) RETURNS bigint[]
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
@@ -4299,29 +4300,6 @@ BEGIN
     SELECT j.queue, j.owner, j.status, count(*), TRUE
     FROM jobs.job AS j
     GROUP BY j.queue, j.owner, j.status;
-END;
-$$;
-
-
---
--- Name: record_claim_floor_lows(text[], smallint[], timestamp with time zone[]); Type: FUNCTION; Schema: jobs_internal; Owner: -
---
-
-CREATE FUNCTION jobs_internal.record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]) RETURNS void
-    LANGUAGE plpgsql
-    AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock_shared(jobs_internal.claim_floor_lock_class(), hashtext(q.name))
-    FROM (SELECT DISTINCT u.name FROM unnest(queues) AS u (name) ORDER BY u.name) AS q;
-    INSERT INTO jobs.claim_floor_low (queue, priority, run_at)
-    SELECT l.queue, l.priority, l.run_at
-    FROM unnest(queues, priorities, run_ats) AS l (queue, priority, run_at)
-    WHERE
-        current_setting('transaction_isolation') <> 'read committed'
-        OR l.run_at < (
-            SELECT f.run_at FROM jobs.claim_floor AS f
-            WHERE f.queue = l.queue AND f.priority = l.priority
-        );
 END;
 $$;
 
@@ -4742,21 +4720,26 @@ CREATE FUNCTION jobs_internal.tg_job__claim_floor() RETURNS trigger
     SET search_path TO ''
     SET jit TO 'off'
     AS $$
-DECLARE
-    v_queues text[];
-    v_priorities smallint[];
-    v_run_ats timestamptz[];
 BEGIN
-    SELECT array_agg(l.queue), array_agg(l.priority), array_agg(l.run_at)
-    INTO v_queues, v_priorities, v_run_ats
+    PERFORM pg_advisory_xact_lock_shared(jobs_internal.claim_floor_lock_class(), hashtext(q.queue))
     FROM (
-        SELECT n.queue, n.priority, min(n.run_at) AS run_at
-        FROM new_rows AS n
-        WHERE n.status = 'queued'
-        GROUP BY n.queue, n.priority
-    ) AS l;
-    IF v_queues IS NOT NULL THEN
-        PERFORM jobs_internal.record_claim_floor_lows(v_queues, v_priorities, v_run_ats);
+        SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued' ORDER BY n.queue
+    ) AS q;
+    IF FOUND THEN
+        INSERT INTO jobs.claim_floor_low (queue, priority, run_at)
+        SELECT l.queue, l.priority, l.run_at
+        FROM (
+            SELECT n.queue, n.priority, min(n.run_at) AS run_at
+            FROM new_rows AS n
+            WHERE n.status = 'queued'
+            GROUP BY n.queue, n.priority
+        ) AS l
+        WHERE
+            current_setting('transaction_isolation') <> 'read committed'
+            OR l.run_at < (
+                SELECT f.run_at FROM jobs.claim_floor AS f
+                WHERE f.queue = l.queue AND f.priority = l.priority
+            );
     END IF;
     RETURN NULL;
 END;
@@ -9486,13 +9469,6 @@ REVOKE ALL ON FUNCTION jobs_internal.raise_claim_floors(queue text) FROM PUBLIC;
 --
 
 REVOKE ALL ON FUNCTION jobs_internal.rebuild_queue_counts() FROM PUBLIC;
-
-
---
--- Name: FUNCTION record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]); Type: ACL; Schema: jobs_internal; Owner: -
---
-
-REVOKE ALL ON FUNCTION jobs_internal.record_claim_floor_lows(queues text[], priorities smallint[], run_ats timestamp with time zone[]) FROM PUBLIC;
 
 
 --

@@ -32,29 +32,10 @@ END;
 COMMENT ON FUNCTION jobs_internal.claim_floor_lock_class() IS
 'The first key of the advisory lock guarding a queue''s claim floor (the second is hashtext of the queue).';
 
--- Record jobs queued below their floor: lows holds, per queue and priority
--- of the statement's queued jobs, the earliest run_at.
-CREATE OR REPLACE FUNCTION jobs_internal.record_claim_floor_lows(
-    queues text[], priorities smallint[], run_ats timestamptz[]
-)
-RETURNS void
-LANGUAGE plpgsql
-AS $$
-BEGIN
-    PERFORM pg_advisory_xact_lock_shared(jobs_internal.claim_floor_lock_class(), hashtext(q.name))
-    FROM (SELECT DISTINCT u.name FROM unnest(queues) AS u (name) ORDER BY u.name) AS q;
-    INSERT INTO jobs.claim_floor_low (queue, priority, run_at)
-    SELECT l.queue, l.priority, l.run_at
-    FROM unnest(queues, priorities, run_ats) AS l (queue, priority, run_at)
-    WHERE
-        current_setting('transaction_isolation') <> 'read committed'
-        OR l.run_at < (
-            SELECT f.run_at FROM jobs.claim_floor AS f
-            WHERE f.queue = l.queue AND f.priority = l.priority
-        );
-END;
-$$;
-
+-- Each statement that leaves jobs queued takes their queues' floor locks
+-- (shared), then records those queued below their floor. (Written over the
+-- transition table, with no parameter: a statement over arrays passed in
+-- was planned again on every call, 150 µs a submit.)
 -- Statement-level, over the transition tables, as every trigger after a
 -- statement on jobs.job is (events.sql says why).
 CREATE OR REPLACE FUNCTION jobs_internal.tg_job__claim_floor()
@@ -64,21 +45,26 @@ SECURITY DEFINER
 SET search_path = ''
 SET jit = off
 AS $$
-DECLARE
-    v_queues text[];
-    v_priorities smallint[];
-    v_run_ats timestamptz[];
 BEGIN
-    SELECT array_agg(l.queue), array_agg(l.priority), array_agg(l.run_at)
-    INTO v_queues, v_priorities, v_run_ats
+    PERFORM pg_advisory_xact_lock_shared(jobs_internal.claim_floor_lock_class(), hashtext(q.queue))
     FROM (
-        SELECT n.queue, n.priority, min(n.run_at) AS run_at
-        FROM new_rows AS n
-        WHERE n.status = 'queued'
-        GROUP BY n.queue, n.priority
-    ) AS l;
-    IF v_queues IS NOT NULL THEN
-        PERFORM jobs_internal.record_claim_floor_lows(v_queues, v_priorities, v_run_ats);
+        SELECT DISTINCT n.queue FROM new_rows AS n WHERE n.status = 'queued' ORDER BY n.queue
+    ) AS q;
+    IF FOUND THEN
+        INSERT INTO jobs.claim_floor_low (queue, priority, run_at)
+        SELECT l.queue, l.priority, l.run_at
+        FROM (
+            SELECT n.queue, n.priority, min(n.run_at) AS run_at
+            FROM new_rows AS n
+            WHERE n.status = 'queued'
+            GROUP BY n.queue, n.priority
+        ) AS l
+        WHERE
+            current_setting('transaction_isolation') <> 'read committed'
+            OR l.run_at < (
+                SELECT f.run_at FROM jobs.claim_floor AS f
+                WHERE f.queue = l.queue AND f.priority = l.priority
+            );
     END IF;
     RETURN NULL;
 END;

@@ -9,9 +9,13 @@
 -- whether or not maintenance has queued it yet. The two kinds merge in
 -- claim order.
 -- Depends on: migrations, claim_floor.sql.
+-- A generic plan for each query, made once a session: with a custom plan
+-- (PostgreSQL's choice here, since it knows the LIMIT), every claim planned
+-- each query again, 70 µs each.
 CREATE OR REPLACE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer)
 RETURNS bigint[]
 LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
