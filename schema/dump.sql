@@ -2858,7 +2858,6 @@ CREATE FUNCTION jobs_internal.claim_floors(queue text) RETURNS timestamp with ti
     AS $$
 DECLARE
     v_raised timestamptz;
-    v_floors timestamptz[];
 BEGIN
     SELECT max(f.raised_at) INTO v_raised
     FROM jobs.claim_floor AS f WHERE f.queue = claim_floors.queue;
@@ -2867,24 +2866,9 @@ BEGIN
         AND pg_try_advisory_xact_lock(
             jobs_internal.claim_floor_lock_class(), hashtext(claim_floors.queue)
         ) THEN
-        -- Alone: each statement from here sees every queued job of the queue.
         PERFORM jobs_internal.raise_claim_floors(claim_floors.queue);
     END IF;
-    SELECT array_agg(
-        least(
-            coalesce(f.run_at, '-infinity'),
-            (
-                SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
-                WHERE l.queue = claim_floors.queue AND l.priority = p.priority
-            )
-        )
-        ORDER BY p.priority
-    )
-    INTO v_floors
-    FROM generate_series(1, 4) AS p (priority)
-    LEFT JOIN jobs.claim_floor AS f
-        ON f.queue = claim_floors.queue AND f.priority = p.priority;
-    RETURN v_floors;
+    RETURN jobs_internal.current_claim_floors(claim_floors.queue);
 END;
 $$;
 
@@ -3233,6 +3217,33 @@ $$;
 --
 
 COMMENT ON FUNCTION jobs_internal.cron_parse(expr text) IS 'A cron expression (minute hour day-of-month month day-of-week, or @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly) checked and expanded: {minutes, hours, days, months, weekdays, any_day, any_weekday}, sorted arrays of the values each field allows (weekdays 0-6, 0 Sunday) and whether the day-of-month and day-of-week fields start with * (Vixie cron: when neither does, a day matching either field fires; else a day must match both). Fields are separated by spaces or tabs. Error 22023 with a message naming the bad part for null, empty or longer than 200 characters, a wrong number of fields, an empty list item, a value out of range or not a number or name, a range that starts after it ends, a step that is not a positive whole number, an unknown macro, and an expression that never fires (0 0 30 2 *).';
+
+
+--
+-- Name: current_claim_floors(text); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.current_claim_floors(queue text) RETURNS timestamp with time zone[]
+    LANGUAGE plpgsql STABLE
+    AS $$
+BEGIN
+    RETURN (
+        SELECT array_agg(
+            least(
+                coalesce(f.run_at, '-infinity'),
+                (
+                    SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
+                    WHERE l.queue = current_claim_floors.queue AND l.priority = p.priority
+                )
+            )
+            ORDER BY p.priority
+        )
+        FROM generate_series(1, 4) AS p (priority)
+        LEFT JOIN jobs.claim_floor AS f
+            ON f.queue = current_claim_floors.queue AND f.priority = p.priority
+    );
+END;
+$$;
 
 
 --
@@ -4247,6 +4258,8 @@ $_$;
 CREATE FUNCTION jobs_internal.raise_claim_floors(queue text) RETURNS void
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_floors timestamptz[] := jobs_internal.current_claim_floors(raise_claim_floors.queue);
 BEGIN
     INSERT INTO jobs.claim_floor AS f (queue, priority, run_at, raised_at)
     SELECT
@@ -4257,14 +4270,7 @@ BEGIN
                 SELECT j.run_at FROM jobs.job AS j
                 WHERE
                     j.status = 'queued' AND j.queue = raise_claim_floors.queue
-                    AND j.priority = p.priority
-                    AND j.run_at >= least(
-                        coalesce(c.run_at, '-infinity'),
-                        (
-                            SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
-                            WHERE l.queue = raise_claim_floors.queue AND l.priority = p.priority
-                        )
-                    )
+                    AND j.priority = p.priority AND j.run_at >= v_floors[p.priority]
                 ORDER BY j.run_at
                 LIMIT 1
             ),
@@ -4274,8 +4280,6 @@ BEGIN
         ),
         clock_timestamp()
     FROM generate_series(1, 4) AS p (priority)
-    LEFT JOIN jobs.claim_floor AS c
-        ON c.queue = raise_claim_floors.queue AND c.priority = p.priority
     -- (A claim may name a queue that no job created yet.)
     WHERE EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = raise_claim_floors.queue)
     ON CONFLICT ON CONSTRAINT claim_floor_pkey DO UPDATE
@@ -9054,6 +9058,13 @@ REVOKE ALL ON FUNCTION jobs_internal.cron_parse(expr text) FROM PUBLIC;
 GRANT ALL ON FUNCTION jobs_internal.cron_parse(expr text) TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.cron_parse(expr text) TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.cron_parse(expr text) TO jobs_admin;
+
+
+--
+-- Name: FUNCTION current_claim_floors(queue text); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.current_claim_floors(queue text) FROM PUBLIC;
 
 
 --

@@ -83,15 +83,40 @@ FOR EACH STATEMENT
 EXECUTE FUNCTION jobs_internal.tg_job__claim_floor();
 
 -- The run_at from which a claim of the queue reads each priority (index 1
--- to 4); '-infinity' where no floor was raised yet. Raises the floors first
--- when the last raise is a second old and the floor lock is free.
+-- to 4): its floor, or the earliest job recorded below it since;
+-- '-infinity' where no floor was raised yet.
+CREATE OR REPLACE FUNCTION jobs_internal.current_claim_floors(queue text)
+RETURNS timestamptz[]
+LANGUAGE plpgsql
+STABLE
+AS $$
+BEGIN
+    RETURN (
+        SELECT array_agg(
+            least(
+                coalesce(f.run_at, '-infinity'),
+                (
+                    SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
+                    WHERE l.queue = current_claim_floors.queue AND l.priority = p.priority
+                )
+            )
+            ORDER BY p.priority
+        )
+        FROM generate_series(1, 4) AS p (priority)
+        LEFT JOIN jobs.claim_floor AS f
+            ON f.queue = current_claim_floors.queue AND f.priority = p.priority
+    );
+END;
+$$;
+
+-- The queue's current_claim_floors, raised first when the last raise is a
+-- second old and the floor lock is free.
 CREATE OR REPLACE FUNCTION jobs_internal.claim_floors(queue text)
 RETURNS timestamptz[]
 LANGUAGE plpgsql
 AS $$
 DECLARE
     v_raised timestamptz;
-    v_floors timestamptz[];
 BEGIN
     SELECT max(f.raised_at) INTO v_raised
     FROM jobs.claim_floor AS f WHERE f.queue = claim_floors.queue;
@@ -100,32 +125,22 @@ BEGIN
         AND pg_try_advisory_xact_lock(
             jobs_internal.claim_floor_lock_class(), hashtext(claim_floors.queue)
         ) THEN
-        -- Alone: each statement from here sees every queued job of the queue.
         PERFORM jobs_internal.raise_claim_floors(claim_floors.queue);
     END IF;
-    SELECT array_agg(
-        least(
-            coalesce(f.run_at, '-infinity'),
-            (
-                SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
-                WHERE l.queue = claim_floors.queue AND l.priority = p.priority
-            )
-        )
-        ORDER BY p.priority
-    )
-    INTO v_floors
-    FROM generate_series(1, 4) AS p (priority)
-    LEFT JOIN jobs.claim_floor AS f
-        ON f.queue = claim_floors.queue AND f.priority = p.priority;
-    RETURN v_floors;
+    RETURN jobs_internal.current_claim_floors(claim_floors.queue);
 END;
 $$;
 
--- Raise the queue's floors; the caller holds its floor lock alone.
+-- Raise the queue's floors; the caller holds its floor lock alone, so each
+-- statement from here sees every queued job of the queue and every record
+-- below the floor (read here, not before the lock: a record committed in
+-- between would be deleted below without its job being looked at).
 CREATE OR REPLACE FUNCTION jobs_internal.raise_claim_floors(queue text)
 RETURNS void
 LANGUAGE plpgsql
 AS $$
+DECLARE
+    v_floors timestamptz[] := jobs_internal.current_claim_floors(raise_claim_floors.queue);
 BEGIN
     INSERT INTO jobs.claim_floor AS f (queue, priority, run_at, raised_at)
     SELECT
@@ -136,14 +151,7 @@ BEGIN
                 SELECT j.run_at FROM jobs.job AS j
                 WHERE
                     j.status = 'queued' AND j.queue = raise_claim_floors.queue
-                    AND j.priority = p.priority
-                    AND j.run_at >= least(
-                        coalesce(c.run_at, '-infinity'),
-                        (
-                            SELECT min(l.run_at) FROM jobs.claim_floor_low AS l
-                            WHERE l.queue = raise_claim_floors.queue AND l.priority = p.priority
-                        )
-                    )
+                    AND j.priority = p.priority AND j.run_at >= v_floors[p.priority]
                 ORDER BY j.run_at
                 LIMIT 1
             ),
@@ -153,8 +161,6 @@ BEGIN
         ),
         clock_timestamp()
     FROM generate_series(1, 4) AS p (priority)
-    LEFT JOIN jobs.claim_floor AS c
-        ON c.queue = raise_claim_floors.queue AND c.priority = p.priority
     -- (A claim may name a queue that no job created yet.)
     WHERE EXISTS (SELECT FROM jobs.queue AS q WHERE q.name = raise_claim_floors.queue)
     ON CONFLICT ON CONSTRAINT claim_floor_pkey DO UPDATE
