@@ -1,6 +1,7 @@
 """The peers' workload: 20,000 no-op jobs drained by one jobsapi.Worker at
-concurrency 16, with batch_size 16 (its default at that concurrency) and
-100, as production runs it: on a connection string that logs in as a
+concurrency 16, at its defaults (no batch_size: it holds ready what its
+handlers finish in one claim's round trip), with batch_size 16 (nothing
+held ready) and with batch_size 100, as production runs it: on a connection string that logs in as a
 worker login (a member of jobs_worker only, with row level security), and
 over HTTP with a jobs_worker token. Each figure is a ratio to pgbench's
 one-insert transaction with 8 clients in the same run, beside the ratios of
@@ -25,7 +26,7 @@ from .worker import run_worker
 
 JOBS = 20_000
 CONCURRENCY = 16
-BATCHES = (16, 100)
+BATCHES: tuple[int | None, ...] = (None, 16, 100)
 LOGIN = "bench_worker"
 # Jobs per second as a ratio to pgbench's one-insert transaction with 8
 # clients, measured in one run on a 2-core machine beside jobsapi.
@@ -54,7 +55,7 @@ def worker_login(stack: BenchStack) -> str:
     return stack.dsn.replace("postgres@", f"{LOGIN}@")
 
 
-def drain_all(stack: BenchStack, source: Client | str, batch_size: int) -> float:
+def drain_all(stack: BenchStack, source: Client | str, batch_size: int | None) -> float:
     """The rate at which one Worker completes JOBS prefilled jobs."""
     prefill(stack.dsn, JOBS)
     done, elapsed = run_worker(stack, source, CONCURRENCY, batch_size, JOBS, 120)
@@ -71,12 +72,16 @@ def measure_compare(stack: BenchStack) -> tuple[float, list[Drained]]:
     runs = []
     for batch_size in BATCHES:
         runs.append(Drained(f"jobsapi Worker, worker login, concurrency {CONCURRENCY},"
-                            f" batch_size {batch_size}", drain_all(stack, login, batch_size)))
+                            f" {_batch(batch_size)}", drain_all(stack, login, batch_size)))
     with Client(stack.api_url, stack.worker_token) as client:
         for batch_size in BATCHES:
             runs.append(Drained(f"jobsapi Worker over HTTP, concurrency {CONCURRENCY},"
-                                f" batch_size {batch_size}", drain_all(stack, client, batch_size)))
+                                f" {_batch(batch_size)}", drain_all(stack, client, batch_size)))
     return ceiling, runs
+
+
+def _batch(batch_size: int | None) -> str:
+    return "defaults" if batch_size is None else f"batch_size {batch_size}"
 
 
 def compare_table(ceiling: float, runs: list[Drained]) -> str:

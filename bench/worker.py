@@ -173,7 +173,8 @@ def drain(stack: BenchStack, over_http: bool, concurrency: int, batch_size: int)
     return done / elapsed
 
 
-def run_worker(stack: BenchStack, source: Client | str, concurrency: int, batch_size: int,
+def run_worker(stack: BenchStack, source: Client | str, concurrency: int,
+               batch_size: int | None,
                jobs: int, seconds: float) -> tuple[int, float]:
     """Run one no-op Worker on the prefilled queue until it has handled jobs
     or seconds passed; answer the jobs completed and the seconds taken."""

@@ -21,7 +21,8 @@ import pytest
 from conftest import Api, MakeClient  # conftest's fixtures
 from jobsapi import Client, Forbidden
 from jobsapi.models import Job
-from jobsapi.worker import JobCancelled, JobRun, PermanentFailure, Worker
+from jobsapi.worker import AHEAD_PER_HANDLER, JobCancelled, JobRun, PermanentFailure, Worker
+from jobsapi.worker_backends import backend_for
 from worker_handlers import TIMEOUT, wait_for
 from worker_harness import QUEUE, Workers
 
@@ -425,6 +426,54 @@ def test_a_batch_holds_jobs_ready_and_a_cancelled_one_is_skipped(workers: Worker
     assert (finished(client, first).result, finished(client, third).result) == \
         (first.id, third.id)
     assert calls == [first.id, third.id]
+
+
+def test_by_default_a_worker_holds_ready_the_short_jobs_of_a_round_trip(
+        workers: Workers, source: Client | str, client: Client) -> None:
+    """Without a batch_size, a worker of short jobs soon claims more than its
+    handlers, to hold jobs ready while the next claim is out; never more than
+    AHEAD_PER_HANDLER per handler besides them. Every job still runs once."""
+    asked: list[int] = []
+    backend = backend_for(source)
+    claim = backend.claim
+
+    def recording_claim(queues: Any, worker: str, max_jobs: int, *args: Any) -> list[Job]:
+        asked.append(max_jobs)
+        return claim(queues, worker, max_jobs, *args)
+
+    backend.claim = recording_claim  # type: ignore[method-assign]
+    calls: Counter[int] = Counter()
+    jobs = client.submit_many([{"name": "short", "queue": QUEUE} for _ in range(300)])
+    workers.start(lambda run: calls.update([run.id]), backend, concurrency=2)
+    wait_for(lambda: client.stats().completed == len(jobs), "every job to complete")
+    assert calls == {job.id: 1 for job in jobs}
+    assert asked[0] == 2, "nothing is held ready before a job and a claim were timed"
+    assert max(asked) > 2
+    assert max(asked) <= 2 + AHEAD_PER_HANDLER * 2
+
+
+def test_what_a_worker_holds_follows_the_claim_and_job_times() -> None:
+    """The rule of the held jobs, from the two running means: a given
+    batch_size is kept; handlers that finish k jobs in a claim's round trip
+    get k held ready each, at most AHEAD_PER_HANDLER; jobs longer than a
+    round trip, or a job that has run longer than the mean, get none."""
+    worker = Worker("postgresql:///unused", QUEUE, lambda run: None, concurrency=4)
+    assert worker._hold() == 4  # nothing timed yet
+    worker._claim_seconds, worker._job_seconds = 0.002, 0.001
+    assert worker._hold() == 4 + 4 * 2
+    worker._job_seconds = 0.000_001
+    assert worker._hold() == 4 + 4 * AHEAD_PER_HANDLER
+    worker._job_seconds = 0.010
+    assert worker._hold() == 4
+    worker._job_seconds = 0.001
+    long_running = JobRun(Job(id=1))
+    long_running.began = time.monotonic() - 60
+    worker._running[1] = long_running
+    assert worker._hold() == 4
+    fixed = Worker("postgresql:///unused", QUEUE, lambda run: None, concurrency=4,
+                   batch_size=5)
+    fixed._claim_seconds, fixed._job_seconds = 0.002, 0.000_001
+    assert fixed._hold() == 5
 
 
 def test_two_workers_on_one_queue_run_every_job_exactly_once(workers: Workers,

@@ -324,8 +324,9 @@ def add_parsers(sub: argparse._SubParsersAction, common: argparse.ArgumentParser
     p.add_argument("--lease", type=_positive_int, default=60, help="lease seconds: how soon a killed "
                    "worker's jobs are taken back")
     p.add_argument("--poll-interval", type=float, default=1.0)
-    p.add_argument("--batch-size", type=_positive_int, help="most jobs one claim takes (default: "
-                   "concurrency, and never less); more holds jobs ready for many short jobs")
+    p.add_argument("--batch-size", type=_positive_int, help="most jobs held, running or ready "
+                   "(at least the concurrency; default: the handlers and what they finish "
+                   "in one claim's round trip)")
     p.add_argument("--maintenance-interval", type=_interval_arg, default=60, metavar="SECONDS",
                    help="where pg_cron does not run maintenance, "
                    "run it at most this often across all workers (default 60; 0 never)")

@@ -58,6 +58,10 @@ log = logging.getLogger("jobsapi.worker")
 MAX_CLAIM = 1000
 # Longest error, stack trace or message sent: the rest is cut.
 MAX_TEXT = 10_000
+# Without a batch_size, the most jobs held ready per handler (see Worker._hold).
+AHEAD_PER_HANDLER = 6
+# Weight of the newest sample in the running means of claim and job times.
+SMOOTHING = 0.1
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -86,6 +90,7 @@ class JobRun:
         self._dirty = False
         self._cancelled = threading.Event()
         self._lock = threading.Lock()
+        self.began: float | None = None  # time.monotonic() when its handler began
 
     @property
     def id(self) -> int:
@@ -162,10 +167,12 @@ class Worker:
     queues: names, or None for every queue the caller may claim from.
     lease_seconds: how long a job stays held without a heartbeat; a killed
     worker's jobs are back in their queue after at most this long.
-    batch_size: the most jobs one claim asks for (default: concurrency). A
-    larger batch holds the extra jobs ready for the next free handler:
-    fewer round trips for many short jobs, at the price of jobs waiting
-    here that another worker could have started.
+    batch_size: the most jobs held at once, running or ready for the next
+    free handler; a claim asks for the difference. When not given, the
+    worker holds ready as many jobs as its handlers finish during one claim's
+    round trip (none for jobs longer than that, at most AHEAD_PER_HANDLER
+    per handler): short jobs then never wait for a claim, and a job held
+    ready waits about one round trip, which another worker could not beat.
     maintenance_interval: where pg_cron does not run maintenance, run it at
     most this often (seconds, default 60) across all the workers of the
     database; 0 never.
@@ -190,7 +197,7 @@ class Worker:
             list(queues) if queues is not None else None)
         self.handler = handler
         self.concurrency = concurrency
-        self.batch_size = batch_size or concurrency
+        self.batch_size = batch_size
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.lease_seconds = lease_seconds
         self.heartbeat_interval = heartbeat_interval or min(lease_seconds / 3, 5.0)
@@ -198,6 +205,10 @@ class Worker:
         self.report_interval = report_interval
         self.maintenance_interval = maintenance_interval
         self.processed = 0
+        # Running means, in seconds, of a full claim's round trip and of a
+        # handler's run: they size the jobs held ready (_hold).
+        self._claim_seconds: float | None = None
+        self._job_seconds: float | None = None
         self._stop = threading.Event()
         self._halt = threading.Event()
         self._wake = threading.Event()
@@ -309,7 +320,7 @@ class Worker:
                     for job in self._adopt("a claim's answer was lost"):
                         self._start(job)
                     claim_lost = False
-                free = min(self.batch_size - len(self._running), MAX_CLAIM)
+                free = min(self._hold() - len(self._running), MAX_CLAIM)
                 if free > 0:
                     # A worker that cannot LISTEN (over HTTP) asks the
                     # database to wait for a job, up to a poll interval (at
@@ -326,6 +337,10 @@ class Worker:
                     except (Unavailable, ServerError):
                         claim_lost = True
                         raise
+                    if len(jobs) == free:
+                        # A full answer did not wait for jobs: a round trip.
+                        self._claim_seconds = _mean(self._claim_seconds,
+                                                    time.monotonic() - asked)
                     for job in jobs:
                         self._start(job)
                     if long_poll and not jobs and time.monotonic() - asked >= long_poll * 0.9:
@@ -349,6 +364,24 @@ class Worker:
                 self._wake.wait(delay)  # a finished job still gets reported
                 continue
             self._wake.wait(wait)
+
+    def _hold(self) -> int:
+        """The most jobs to hold, running or ready: batch_size when given;
+        else the handlers and the jobs they finish in one claim's round trip.
+        A job running longer than the mean counts as the mean: when jobs turn
+        long, nothing more is held ready from the next claim on."""
+        if self.batch_size is not None:
+            return self.batch_size
+        claim, job = self._claim_seconds, self._job_seconds
+        if claim is None or job is None:
+            return self.concurrency
+        now = time.monotonic()
+        with self._lock:
+            for run in self._running.values():
+                if run.began is not None:
+                    job = max(job, now - run.began)
+        ahead = int(self.concurrency * claim / max(job, 1e-6))
+        return self.concurrency + min(ahead, AHEAD_PER_HANDLER * self.concurrency)
 
     def _adopt(self, why: str) -> list[Job]:
         """The jobs the database says this worker holds that it does not
@@ -451,7 +484,7 @@ class Worker:
             if run is None:
                 return
             outcome = None
-            began = time.monotonic()
+            run.began = began = time.monotonic()
             try:
                 # A job held ready may have been cancelled before its turn.
                 outcome = None if run.cancelled else self._execute(run)
@@ -469,6 +502,9 @@ class Worker:
                             self._sent.pop(run.id, None)
                     if outcome is not None and reported_later:
                         self._outbox.append(outcome)
+                    if outcome is not None:
+                        self._job_seconds = _mean(self._job_seconds,
+                                                  time.monotonic() - began)
                     self.processed += 1
                 self._outcomes.set()
                 self._wake.set()
@@ -622,6 +658,11 @@ class Worker:
             func(*args)
         except JobsApiError as exc:
             log.warning("%s failed: %s", getattr(func, "__name__", func), exc)
+
+
+def _mean(mean: float | None, sample: float) -> float:
+    """A running mean that follows recent samples."""
+    return sample if mean is None else mean + SMOOTHING * (sample - mean)
 
 
 def _log_outcome(run: JobRun, outcome: tuple[str, dict[str, Any]] | None,
