@@ -9,7 +9,6 @@ resource) are kept in `extra` rather than dropped.
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -26,11 +25,16 @@ def parse_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-@functools.cache
-def _field_names(cls: type[Row]) -> frozenset[str]:
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _field_names(cls: type) -> frozenset[str]:
     """The fields a row class takes from a response (every one but extra);
     kept per class, since a worker builds thousands of rows a second."""
-    return frozenset(f.name for f in dataclasses.fields(cls)) - {"extra"}
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls)) - {"extra"}
+    return names
 
 
 @dataclass
