@@ -88,7 +88,9 @@ class JobRun:
         self._progress: int | None = None
         self._message: str | None = None
         self._dirty = False
-        self._cancelled = threading.Event()
+        # Set once, never cleared: a plain flag (an Event costs a Condition
+        # per job, which a worker of short jobs feels).
+        self._cancelled = False
         self._lock = threading.Lock()
         self.began: float | None = None  # time.monotonic() when its handler began
 
@@ -125,7 +127,7 @@ class JobRun:
     @property
     def cancelled(self) -> bool:
         """True once a cancel of this job was asked (or the worker lost it)."""
-        return self._cancelled.is_set()
+        return self._cancelled
 
     def check_cancelled(self) -> None:
         """Raise JobCancelled when the job was cancelled."""
@@ -212,7 +214,7 @@ class Worker:
         self._stop = threading.Event()
         self._halt = threading.Event()
         self._wake = threading.Event()
-        self._inbox: queue_module.Queue[JobRun | None] = queue_module.Queue()
+        self._inbox: queue_module.SimpleQueue[JobRun | None] = queue_module.SimpleQueue()
         self._outbox: list[tuple[str, dict[str, Any]]] = []
         self._running: dict[int, JobRun] = {}
         # Finished jobs whose outcome waits in the outbox: still heartbeaten,
@@ -471,7 +473,7 @@ class Worker:
                 # outcome belongs to an attempt that is over.
                 log.warning("job %s: lease lost, claimed again as attempt %s",
                             job.id, job.attempts)
-                lost._cancelled.set()
+                lost._cancelled = True
             self._running[job.id] = run
             self._sent[job.id] = time.monotonic()
         self._inbox.put(run)
@@ -633,10 +635,10 @@ class Worker:
                 if reply is None:
                     # No longer ours: reported meanwhile, or the lease ran out
                     # and the job was taken back. Its handler should stop.
-                    run._cancelled.set()
+                    run._cancelled = True
                 elif reply.cancel_requested:
                     log.info("job %s was cancelled", run.id)
-                    run._cancelled.set()
+                    run._cancelled = True
 
     def _heartbeat(self, beats: list[dict[str, Any]]) -> dict[int, Any]:
         """One heartbeat_jobs call; if the database refuses a message, the
