@@ -48,15 +48,15 @@ class Row:
     def from_row(cls: type[R], row: dict[str, Any]) -> R:
         """A row from the JSON object of a response (or a psycopg dict row)."""
         names = _field_names(cls)
-        known = {}
-        extra = {}
-        for k, v in row.items():
-            if k not in names:
-                extra[k] = v
-            elif v is not None and k in cls.TIMES:
+        if row.keys() <= names:
+            known, extra = dict(row), {}
+        else:
+            known = {k: v for k, v in row.items() if k in names}
+            extra = {k: v for k, v in row.items() if k not in names}
+        for k in cls.TIMES:
+            v = known.get(k)
+            if v is not None:
                 known[k] = parse_time(v)
-            else:
-                known[k] = v
         return cls(**known, extra=extra)
 
     def values(self) -> dict[str, Any]:
