@@ -15,12 +15,27 @@ DECLARE
     v_wanted bigint[] := ARRAY(
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(results) AS e
     );
+    v_results jsonb;
     v_ids bigint[];
     v_everything boolean;
     v_queues text[];
 BEGIN
     SELECT s.everything, s.queues INTO v_everything, v_queues
     FROM jobs_internal.caller_scope() AS s;
+    -- Every result is read once, here, so that a malformed one refuses the
+    -- whole batch; the update then looks each job's up by its id. Joined to
+    -- the results instead, the update was planned as a nested loop that read
+    -- all of them again for each job: 4,000 took 1.4 s.
+    SELECT jsonb_object_agg(r.job_id, to_jsonb(r)) INTO v_results
+    FROM jsonb_to_recordset(results) AS r (
+        job_id bigint,
+        result jsonb,
+        num_success integer,
+        num_error integer,
+        num_ignore integer,
+        message text
+    )
+    WHERE r.job_id IS NOT NULL;
     -- A job whose cancel was asked ends cancelled, keeping what it did.
     WITH done AS (
         UPDATE jobs.job AS j
@@ -28,22 +43,21 @@ BEGIN
             status = CASE
                 WHEN j.status = 'cancelling' THEN 'cancelled' ELSE 'completed'
             END::jobs.job_status,
-            result = coalesce(r.result, j.result),
-            num_success = coalesce(r.num_success, j.num_success),
-            num_error = coalesce(r.num_error, j.num_error),
-            num_ignore = coalesce(r.num_ignore, j.num_ignore),
-            message = coalesce(r.message, j.message)
-        FROM jsonb_to_recordset(results) AS r (
-            job_id bigint,
-            result jsonb,
-            num_success integer,
-            num_error integer,
-            num_ignore integer,
-            message text
-        )
+            result = coalesce(
+                nullif(v_results -> j.id::text -> 'result', 'null'), j.result
+            ),
+            num_success = coalesce(
+                (v_results -> j.id::text ->> 'num_success')::integer, j.num_success
+            ),
+            num_error = coalesce(
+                (v_results -> j.id::text ->> 'num_error')::integer, j.num_error
+            ),
+            num_ignore = coalesce(
+                (v_results -> j.id::text ->> 'num_ignore')::integer, j.num_ignore
+            ),
+            message = coalesce(v_results -> j.id::text ->> 'message', j.message)
         WHERE
             j.id = ANY(v_wanted)
-            AND j.id = r.job_id
             -- Compared as text: on the enum, the test would let the planner
             -- read the whole of job_lease_idx (every running job, and under a
             -- long-held snapshot every job that ever ran) instead of these

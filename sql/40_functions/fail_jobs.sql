@@ -15,42 +15,48 @@ DECLARE
     v_wanted bigint[] := ARRAY(
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(failures) AS e
     );
+    v_failures jsonb;
     v_ids bigint[];
     v_everything boolean;
     v_queues text[];
 BEGIN
     SELECT s.everything, s.queues INTO v_everything, v_queues
     FROM jobs_internal.caller_scope() AS s;
+    -- Each failure by its job's id, as in complete_jobs.
+    SELECT jsonb_object_agg(f.job_id, to_jsonb(f)) INTO v_failures
+    FROM jsonb_to_recordset(failures) AS f (
+        job_id bigint, error text, stacktrace text, retry boolean
+    )
+    WHERE f.job_id IS NOT NULL;
     WITH failed AS (
         UPDATE jobs.job AS j
         SET
             status = CASE
                 WHEN j.status = 'cancelling' THEN 'cancelled'
-                WHEN coalesce(f.retry, TRUE) AND j.attempts < coalesce(j.max_attempts, q.max_attempts)
+                WHEN coalesce((v_failures -> j.id::text ->> 'retry')::boolean, TRUE) AND j.attempts < coalesce(j.max_attempts, q.max_attempts)
                     THEN 'scheduled'
                 ELSE 'failed'
             END::jobs.job_status,
             run_at = CASE
                 WHEN
                     j.status = 'running'
-                    AND coalesce(f.retry, TRUE)
+                    AND coalesce((v_failures -> j.id::text ->> 'retry')::boolean, TRUE)
                     AND j.attempts < coalesce(j.max_attempts, q.max_attempts)
                     THEN now() + jobs_internal.backoff(
                         j.attempts, q.backoff_seconds, q.max_backoff_seconds
                     )
                 ELSE j.run_at
             END,
-            error = f.error,
-            stacktrace = f.stacktrace,
-            errors = j.errors || jobs_internal.error_entry(j.attempts, f.error, f.stacktrace)
-        FROM
-            jsonb_to_recordset(failures) AS f (
-                job_id bigint, error text, stacktrace text, retry boolean
-            ),
-            jobs.queue AS q
+            error = v_failures -> j.id::text ->> 'error',
+            stacktrace = v_failures -> j.id::text ->> 'stacktrace',
+            errors = j.errors || jobs_internal.error_entry(
+                j.attempts,
+                v_failures -> j.id::text ->> 'error',
+                v_failures -> j.id::text ->> 'stacktrace'
+            )
+        FROM jobs.queue AS q
         WHERE
             j.id = ANY(v_wanted)
-            AND j.id = f.job_id
             AND q.name = j.queue
             -- Compared as text: on the enum, the test would let the planner
             -- read the whole of job_lease_idx (every running job, and under a

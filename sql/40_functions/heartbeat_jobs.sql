@@ -31,6 +31,7 @@ DECLARE
     v_wanted bigint[] := ARRAY(
         SELECT (e ->> 'job_id')::bigint FROM jsonb_array_elements(beats) AS e
     );
+    v_beats jsonb;
     v_everything boolean;
     v_queues text[];
 BEGIN
@@ -44,6 +45,16 @@ BEGIN
     IF worker IS NOT NULL THEN
         PERFORM jobs_internal.see_worker(worker, NULL);
     END IF;
+    -- Each beat by its job's id, as in complete_jobs.
+    SELECT jsonb_object_agg(b.job_id, to_jsonb(b)) INTO v_beats
+    FROM jsonb_to_recordset(beats) AS b (
+        job_id bigint,
+        progress integer,
+        message text,
+        result jsonb,
+        finished_items jsonb
+    )
+    WHERE b.job_id IS NOT NULL;
     -- As heartbeat: a cancelling job becomes cancelled here, the worker now
     -- knows.
     RETURN QUERY
@@ -53,29 +64,26 @@ BEGIN
             status = CASE
                 WHEN j.status = 'cancelling' THEN 'cancelled' ELSE j.status
             END::jobs.job_status,
-            progress = coalesce(b.progress, j.progress),
-            message = coalesce(b.message, j.message),
-            result = CASE
-                WHEN b.result IS NULL THEN j.result
-                ELSE coalesce(j.result, '{}') || b.result
-            END,
+            progress = coalesce(
+                (v_beats -> j.id::text ->> 'progress')::integer, j.progress
+            ),
+            message = coalesce(v_beats -> j.id::text ->> 'message', j.message),
+            result = coalesce(
+                coalesce(j.result, '{}') || nullif(v_beats -> j.id::text -> 'result', 'null'),
+                j.result
+            ),
             finished_items = CASE
-                WHEN b.finished_items IS NULL THEN j.finished_items
-                WHEN jsonb_typeof(b.finished_items) = 'array'
-                    THEN j.finished_items || b.finished_items
-                ELSE j.finished_items || jsonb_build_array(b.finished_items)
+                WHEN nullif(v_beats -> j.id::text -> 'finished_items', 'null') IS NULL
+                    THEN j.finished_items
+                WHEN jsonb_typeof(v_beats -> j.id::text -> 'finished_items') = 'array'
+                    THEN j.finished_items || (v_beats -> j.id::text -> 'finished_items')
+                ELSE
+                    j.finished_items
+                    || jsonb_build_array(v_beats -> j.id::text -> 'finished_items')
             END,
             lease_expires_at = now() + make_interval(secs => lease_seconds)
-        FROM jsonb_to_recordset(beats) AS b (
-            job_id bigint,
-            progress integer,
-            message text,
-            result jsonb,
-            finished_items jsonb
-        )
         WHERE
             j.id = ANY(v_wanted)
-            AND j.id = b.job_id
             -- Compared as text: on the enum, the test would let the planner
             -- read the whole of job_lease_idx (every running job, and under a
             -- long-held snapshot every job that ever ran) instead of these
