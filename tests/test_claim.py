@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import psycopg
 import pytest
 
@@ -66,6 +68,22 @@ def test_several_queues_still_claim_by_priority(db):
     urgent = make_job(db, queue="b", priority=4)["id"]
     [row] = claim(db, queues=["a", "b"], max_jobs=1)
     assert row["id"] == urgent
+
+
+@pytest.mark.parametrize("queues", [["a", "b", "c"], None], ids=["three", "every"])
+def test_several_queues_are_claimed_in_one_order_across_them(db, queues):
+    """Priority first, then run_at, then id, as if the queues were one,
+    however the claims cut the batch."""
+    now = datetime.now(timezone.utc)
+    made = [make_job(db, queue=q, priority=p, run_at=now - timedelta(seconds=s))
+            for q, p, s in [("a", 2, 5), ("b", 2, 9), ("c", 4, 1), ("a", 4, 3),
+                            ("b", 1, 30), ("c", 2, 7), ("a", 2, 9), ("b", 4, 3),
+                            ("c", 1, 2), ("a", 3, 1)]]
+    expected = [j["id"] for j in sorted(made, key=lambda j: (-j["priority"], j["run_at"], j["id"]))]
+    got: list[int] = []
+    while batch := claim(db, queues=queues, max_jobs=3):
+        got += [j["id"] for j in batch]
+    assert got == expected
 
 
 def test_null_queues_claims_from_every_queue(db):

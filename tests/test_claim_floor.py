@@ -1,6 +1,6 @@
-"""The claim floor (sql/20_internals/claim_floor.sql): a claim of one queue
-reads each priority from a floor that no queued job is earlier than, so it
-skips the entries of jobs claimed before. Every job queued below a raised
+"""The claim floor (sql/20_internals/claim_floor.sql): a claim reads each
+priority of each queue from a floor that no queued job is earlier than, so
+it skips the entries of jobs claimed before. Every job queued below a raised
 floor must still be claimed in order: submitted with an old run_at, rescued
 from an expired lease, queued while a raise runs, or under REPEATABLE READ."""
 
@@ -159,6 +159,24 @@ def claim_index_reads(db) -> int:
     db.execute("SELECT pg_stat_force_next_flush()")
     return db.execute("SELECT idx_tup_read FROM pg_stat_user_indexes"
                       " WHERE indexrelid = 'jobs.job_claim_idx'::regclass").fetchone()[0]
+
+
+def test_a_claim_of_several_queues_reads_each_from_its_floor(db):
+    """A job below the floor of one queue goes first among several; after a
+    raise, the claimed jobs of both are skipped."""
+    raised_past_an_hour_ago(db)
+    for _ in range(3):
+        make_job(db, queue="r")
+    assert len(call(db, "claim_jobs", queues=["q", "r"], worker="w1", max_jobs=3)) == 3
+    raisable(db)
+    raisable(db, "r")
+    later = make_job(db, queue="r")
+    old = make_job(db, queue="q", run_at=an_hour_ago(db))
+    got = call(db, "claim_jobs", queues=["q", "r"], worker="w1", max_jobs=3)
+    assert [j["id"] for j in got] == [old["id"], later["id"]]
+    got = call(db, "claim_jobs", queues=None, worker="w1", max_jobs=3)
+    assert got == []
+    assert floor(db, "r") > an_hour_ago(db) + timedelta(minutes=59)
 
 
 def test_a_claim_of_a_queue_no_job_created_yet_answers_nothing(db):

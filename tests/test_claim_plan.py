@@ -6,6 +6,8 @@ notices, so the test reads the plan that really ran, not a copy of the query.
 
 from __future__ import annotations
 
+import pytest
+
 from factories import call
 from plans import nested_plans, walk
 
@@ -51,3 +53,24 @@ def test_one_queue_claim_needs_no_sort(db):
     assert not [n for p in picks for n in walk(p["Plan"]) if n["Node Type"] == "Sort"]
     got = call(db, "claim_jobs", queues=["work"], worker="w", max_jobs=3)
     assert [j["priority"] for j in got] == [4, 4, 4]
+
+
+@pytest.mark.parametrize("queues", [["work", "other"], None], ids=["two", "every"])
+def test_a_claim_of_several_queues_reads_about_what_it_takes(db, queues):
+    """Each queue is walked in claim order from its floor, not every queued
+    job of them all read and sorted."""
+    db.execute("INSERT INTO api.jobs (queue, name, priority) SELECT q, 'new', 1 + i % 4"
+               " FROM generate_series(1, 500) AS i, unnest(ARRAY['work', 'other']) AS q")
+    db.execute("ANALYZE jobs.job")
+    plans = nested_plans(db, "SELECT id FROM api.claim_jobs(queues => %s, worker => 'w',"
+                             " max_jobs => 10)", (queues,))
+    nodes = [n for p in plans for n in walk(p["Plan"])]
+    scans_of_job = [n for n in nodes if n.get("Relation Name") == "job"]
+    assert not [n for n in scans_of_job if n["Node Type"] == "Seq Scan"]
+    claim_scans = [n for n in scans_of_job if n.get("Index Name") == "job_claim_idx"]
+    assert claim_scans
+    # Per queue: its walk, and the first job of each priority when a claim
+    # raises its floors.
+    assert max(n["Actual Rows"] for n in claim_scans) <= 10
+    assert sum(n["Actual Rows"] for n in claim_scans) <= 2 * (10 + 4)
+    assert db.execute("SELECT count(*) FROM jobs.job WHERE status = 'running'").fetchone() == (10,)

@@ -1,4 +1,4 @@
--- The claim floor: where a claim of one queue starts to read job_claim_idx.
+-- The claim floor: where a claim starts to read job_claim_idx for a queue.
 -- A claimed job leaves its entry in that index until VACUUM removes it, and
 -- while a snapshot is held open (an analyst's long query, a pg_dump) VACUUM
 -- removes none: a claim that read the queue from its first entry would walk
@@ -16,8 +16,6 @@
 --   queued job.
 --   A statement under REPEATABLE READ or SERIALIZABLE may not see a raise
 --   made since its snapshot, so it appends whatever it queues.
--- Only claims of one queue read from the floor; claims of several queues
--- read their index from the start, as before.
 -- Depends on: migrations.
 
 -- The queue's floor lock: (class, queue).

@@ -1,9 +1,12 @@
 -- The ids of the next due jobs whose named locks are free, row-locked for
--- the caller; claim_jobs turns them into running jobs. Three static queries
--- so that each walks job_claim_idx in claim order: one queue (the common
--- case) needs no sort at all. The lock test is written out in each: a
--- function holding a subquery is never inlined.
--- One queue is read from its claim floors (claim_floor.sql).
+-- the caller; claim_jobs turns them into running jobs. Each queue asked
+-- (null: every queue), unpaused, is read one priority at a time from its
+-- claim floor (claim_floor.sql), walking job_claim_idx in claim order, so
+-- that a claim reads about as many entries as it takes, however long the
+-- queues. Several queues are merged per priority, in run_at then id order;
+-- their rows locked but not taken are free again at commit. (Read as one
+-- walk ordered across queues, a claim of two queues sorted every queued job
+-- of both: 18 ms a claim beside 40,000 of them, against 2.6 for one queue.)
 -- Scheduled jobs whose run_at has come are taken too, straight from
 -- scheduled (no promotion step): a job is claimable the moment it is due,
 -- whether or not maintenance has queued it yet. The two kinds merge in
@@ -19,76 +22,66 @@ SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
-    v_ids bigint[];
+    v_queues text[];
+    -- The floors of v_queues[i] are v_floors[4 * i - 3 .. 4 * i], by priority.
+    v_floors timestamptz[] := '{}'::timestamptz[];
+    v_ids bigint[] := '{}'::bigint[];
+    v_found bigint[];
     v_due bigint[];
-    v_floors timestamptz[];
 BEGIN
     IF cardinality(queues) = 1 THEN
-        -- One priority at a time, each from its claim floor
-        -- (claim_floor.sql): the same order as one walk, without the
-        -- entries of jobs claimed before the floor.
-        IF queues[1] <> ALL(v_paused) THEN
-            v_floors := jobs_internal.claim_floors(queues[1]);
-            v_ids := '{}';
-            FOR v_priority IN REVERSE 4..1 LOOP
-                EXIT WHEN cardinality(v_ids) >= max_jobs;
-                SELECT v_ids || coalesce(array_agg(d.id), '{}') INTO v_ids FROM (
-                    SELECT j.id FROM jobs.job AS j
-                    WHERE
-                        j.status = 'queued' AND j.queue = queues[1]
-                        AND j.priority = v_priority AND j.run_at >= v_floors[v_priority]
-                        AND (
-                            j.locks = '{}' OR NOT EXISTS (
-                                SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                            )
-                        )
-                    ORDER BY j.run_at ASC, j.id ASC
-                    LIMIT max_jobs - cardinality(v_ids)
-                    FOR UPDATE SKIP LOCKED
-                ) AS d;
-            END LOOP;
-        END IF;
-    ELSIF queues IS NULL THEN
-        SELECT array_agg(d.id) INTO v_ids FROM (
-            SELECT j.id FROM jobs.job AS j
-            WHERE
-                j.status = 'queued' AND j.queue <> ALL(v_paused)
-                AND (
-                    j.locks = '{}' OR NOT EXISTS (
-                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                    )
-                )
-            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
-            LIMIT max_jobs
-            FOR UPDATE SKIP LOCKED
-        ) AS d;
+        v_queues := CASE WHEN queues[1] <> ALL(v_paused) THEN queues ELSE '{}' END;
     ELSE
-        SELECT array_agg(d.id) INTO v_ids FROM (
-            SELECT j.id FROM jobs.job AS j
-            WHERE
-                j.status = 'queued' AND j.queue = ANY(queues)
-                AND j.queue <> ALL(v_paused)
-                AND (
-                    j.locks = '{}' OR NOT EXISTS (
-                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
-                    )
-                )
-            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
-            LIMIT max_jobs
-            FOR UPDATE SKIP LOCKED
-        ) AS d;
+        v_queues := ARRAY(
+            SELECT q.name FROM jobs.queue AS q
+            WHERE (queues IS NULL OR q.name = ANY(queues)) AND NOT q.paused
+            ORDER BY q.name
+        );
     END IF;
+    FOR v_i IN 1..cardinality(v_queues) LOOP
+        v_floors := v_floors || jobs_internal.claim_floors(v_queues[v_i]);
+    END LOOP;
+    FOR v_priority IN REVERSE 4..1 LOOP
+        EXIT WHEN cardinality(v_ids) >= max_jobs;
+        v_found := '{}';
+        FOR v_i IN 1..cardinality(v_queues) LOOP
+            SELECT v_found || coalesce(array_agg(d.id), '{}') INTO v_found FROM (
+                SELECT j.id FROM jobs.job AS j
+                WHERE
+                    j.status = 'queued' AND j.queue = v_queues[v_i]
+                    AND j.priority = v_priority
+                    AND j.run_at >= v_floors[4 * v_i - 4 + v_priority]
+                    AND (
+                        j.locks = '{}' OR NOT EXISTS (
+                            SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                        )
+                    )
+                ORDER BY j.run_at ASC, j.id ASC
+                LIMIT max_jobs - cardinality(v_ids)
+                FOR UPDATE SKIP LOCKED
+            ) AS d;
+        END LOOP;
+        IF cardinality(v_queues) > 1 THEN
+            v_found := ARRAY(
+                SELECT j.id FROM jobs.job AS j
+                WHERE j.id = ANY(v_found)
+                ORDER BY j.run_at ASC, j.id ASC
+                LIMIT max_jobs - cardinality(v_ids)
+            );
+        END IF;
+        v_ids := v_ids || v_found;
+    END LOOP;
     v_due := jobs_internal.pick_due_scheduled(queues, v_paused, max_jobs);
     IF v_due IS NOT NULL THEN
         -- Rows locked here but not taken are free again at commit.
         v_ids := ARRAY(
             SELECT j.id FROM jobs.job AS j
-            WHERE j.id = ANY(coalesce(v_ids, '{}') || v_due)
+            WHERE j.id = ANY(v_ids || v_due)
             ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
             LIMIT max_jobs
         );
     END IF;
-    RETURN coalesce(v_ids, '{}');
+    RETURN v_ids;
 END;
 $$;
 
