@@ -4065,7 +4065,7 @@ BEGIN
         END IF;
         v_ids := v_ids || v_found;
     END LOOP;
-    v_due := jobs_internal.pick_due_scheduled(queues, v_paused, max_jobs);
+    v_due := jobs_internal.pick_due_scheduled(v_queues, max_jobs);
     IF v_due IS NOT NULL THEN
         -- Rows locked here but not taken are free again at commit.
         v_ids := ARRAY(
@@ -4081,10 +4081,10 @@ $$;
 
 
 --
--- Name: pick_due_scheduled(text[], text[], integer); Type: FUNCTION; Schema: jobs_internal; Owner: -
+-- Name: pick_due_scheduled(text[], integer); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
-CREATE FUNCTION jobs_internal.pick_due_scheduled(queues text[], paused text[], max_jobs integer) RETURNS bigint[]
+CREATE FUNCTION jobs_internal.pick_due_scheduled(queues text[], max_jobs integer) RETURNS bigint[]
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
@@ -4092,31 +4092,33 @@ DECLARE
     v_ids bigint[];
     -- The wall clock, not the transaction's start: a long-poll claim sees
     -- jobs that come due while it waits. Read once, so that it bounds the
-    -- index scan.
+    -- index scans.
     v_now timestamptz := clock_timestamp();
 BEGIN
-    IF (
+    IF NOT coalesce((
         SELECT j.run_at FROM jobs.job AS j
         WHERE j.status = 'scheduled' AND NOT j.waiting
         ORDER BY j.run_at
         LIMIT 1
-    ) <= v_now THEN
-        SELECT array_agg(d.id) INTO v_ids FROM (
+    ) <= v_now, FALSE) THEN
+        RETURN NULL;
+    END IF;
+    FOR v_i IN 1..cardinality(queues) LOOP
+        SELECT v_ids || array_agg(d.id) INTO v_ids FROM (
             SELECT j.id FROM jobs.job AS j
             WHERE
-                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= v_now
-                AND (queues IS NULL OR j.queue = ANY(queues))
-                AND j.queue <> ALL(paused)
+                j.status = 'scheduled' AND NOT j.waiting
+                AND j.queue = queues[v_i] AND j.run_at <= v_now
                 AND (
                     j.locks = '{}' OR NOT EXISTS (
                         SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
                     )
                 )
-            ORDER BY j.run_at ASC
+            ORDER BY j.queue ASC, j.run_at ASC
             LIMIT max_jobs
             FOR UPDATE SKIP LOCKED
         ) AS d;
-    END IF;
+    END LOOP;
     RETURN v_ids;
 END;
 $$;
@@ -9446,10 +9448,10 @@ REVOKE ALL ON FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integ
 
 
 --
--- Name: FUNCTION pick_due_scheduled(queues text[], paused text[], max_jobs integer); Type: ACL; Schema: jobs_internal; Owner: -
+-- Name: FUNCTION pick_due_scheduled(queues text[], max_jobs integer); Type: ACL; Schema: jobs_internal; Owner: -
 --
 
-REVOKE ALL ON FUNCTION jobs_internal.pick_due_scheduled(queues text[], paused text[], max_jobs integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION jobs_internal.pick_due_scheduled(queues text[], max_jobs integer) FROM PUBLIC;
 
 
 --

@@ -74,3 +74,28 @@ def test_a_claim_of_several_queues_reads_about_what_it_takes(db, queues):
     assert max(n["Actual Rows"] for n in claim_scans) <= 10
     assert sum(n["Actual Rows"] for n in claim_scans) <= 2 * (10 + 4)
     assert db.execute("SELECT count(*) FROM jobs.job WHERE status = 'running'").fetchone() == (10,)
+
+
+def test_jobs_come_due_in_another_queue_cost_a_claim_nothing(db):
+    """Thousands of scheduled jobs of another queue have come due (maintenance
+    has not queued them yet): a claim of this queue reads none of them, and
+    still takes its own due ones."""
+    db.execute("SET session_replication_role = replica")
+    db.execute("INSERT INTO jobs.job (queue, name, status, run_at)"
+               " SELECT 'other', 'due', 'scheduled', now() - interval '1 minute'"
+               " FROM generate_series(1, 5000)")
+    due = [r[0] for r in db.execute(
+        "INSERT INTO jobs.job (queue, name, status, run_at)"
+        " SELECT 'work', 'due', 'scheduled', now() - s * interval '1 second'"
+        " FROM unnest(ARRAY[5, 20, 10]) AS s RETURNING id").fetchall()]
+    db.execute("SET session_replication_role = DEFAULT")
+    db.execute("ANALYZE jobs.job")
+    plans = nested_plans(db, "SELECT id FROM api.claim_jobs(queues => ARRAY['work'],"
+                             " worker => 'w', max_jobs => 10)", ())
+    nodes = [n for p in plans for n in walk(p["Plan"])]
+    scans = [n for n in nodes if n.get("Relation Name") == "job"]
+    assert not [n for n in scans if n["Node Type"] == "Seq Scan"]
+    assert sum(n["Actual Rows"] + n.get("Rows Removed by Filter", 0) for n in scans
+               if "scheduled" in n.get("Index Name", "")) <= 1 + len(due)
+    running = db.execute("SELECT id FROM jobs.job WHERE status = 'running'").fetchall()
+    assert sorted(r[0] for r in running) == sorted(due)

@@ -138,7 +138,7 @@ def test_history_days_is_checked(db):
     ("jobs_user", "jobs_internal.prune_history()"),
     ("jobs_user", "jobs_internal.rebuild_queue_counts()"),  # a SHARE lock on jobs
     ("jobs_worker", "jobs_internal.promote_due_jobs()"),
-    ("jobs_user", "jobs_internal.pick_due_scheduled(NULL, '{}', 1000)"),
+    ("jobs_user", "jobs_internal.pick_due_scheduled('{q}', 1000)"),
 ])
 def test_no_api_role_runs_a_piece_of_maintenance_on_its_own(db, role, function):
     db.execute(f"SET ROLE {role}")
