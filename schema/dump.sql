@@ -3923,6 +3923,24 @@ COMMENT ON FUNCTION jobs_internal.max_json_depth() IS 'How deep payload, result 
 
 
 --
+-- Name: merged_queues_limit(); Type: FUNCTION; Schema: jobs_internal; Owner: -
+--
+
+CREATE FUNCTION jobs_internal.merged_queues_limit() RETURNS integer
+    LANGUAGE sql IMMUTABLE
+    BEGIN ATOMIC
+ SELECT 16;
+END;
+
+
+--
+-- Name: FUNCTION merged_queues_limit(); Type: COMMENT; Schema: jobs_internal; Owner: -
+--
+
+COMMENT ON FUNCTION jobs_internal.merged_queues_limit() IS 'The most queues a claim walks one by one, each from its claim floor; a claim of more reads them as one walk.';
+
+
+--
 -- Name: metric_duration_bounds(); Type: FUNCTION; Schema: jobs_internal; Owner: -
 --
 
@@ -4017,7 +4035,9 @@ CREATE FUNCTION jobs_internal.pick_due_jobs(queues text[], max_jobs integer) RET
 DECLARE
     v_paused text[] := ARRAY(SELECT q.name FROM jobs.queue AS q WHERE q.paused);
     v_queues text[];
-    -- The floors of v_queues[i] are v_floors[4 * i - 3 .. 4 * i], by priority.
+    -- The queues walked one by one (all of v_queues, or none).
+    v_walked text[] := '{}'::text[];
+    -- The floors of v_walked[i] are v_floors[4 * i - 3 .. 4 * i], by priority.
     v_floors timestamptz[] := '{}'::timestamptz[];
     v_ids bigint[] := '{}'::bigint[];
     v_found bigint[];
@@ -4032,17 +4052,34 @@ BEGIN
             ORDER BY q.name
         );
     END IF;
-    FOR v_i IN 1..cardinality(v_queues) LOOP
-        v_floors := v_floors || jobs_internal.claim_floors(v_queues[v_i]);
+    IF cardinality(v_queues) > jobs_internal.merged_queues_limit() THEN
+        SELECT coalesce(array_agg(d.id), '{}') INTO v_ids FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE
+                j.status = 'queued' AND j.queue = ANY(v_queues)
+                AND (
+                    j.locks = '{}' OR NOT EXISTS (
+                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                    )
+                )
+            ORDER BY j.priority DESC, j.run_at ASC, j.id ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+    ELSE
+        v_walked := v_queues;
+    END IF;
+    FOR v_i IN 1..cardinality(v_walked) LOOP
+        v_floors := v_floors || jobs_internal.claim_floors(v_walked[v_i]);
     END LOOP;
     FOR v_priority IN REVERSE 4..1 LOOP
         EXIT WHEN cardinality(v_ids) >= max_jobs;
         v_found := '{}';
-        FOR v_i IN 1..cardinality(v_queues) LOOP
+        FOR v_i IN 1..cardinality(v_walked) LOOP
             SELECT v_found || coalesce(array_agg(d.id), '{}') INTO v_found FROM (
                 SELECT j.id FROM jobs.job AS j
                 WHERE
-                    j.status = 'queued' AND j.queue = v_queues[v_i]
+                    j.status = 'queued' AND j.queue = v_walked[v_i]
                     AND j.priority = v_priority
                     AND j.run_at >= v_floors[4 * v_i - 4 + v_priority]
                     AND (
@@ -4055,7 +4092,7 @@ BEGIN
                 FOR UPDATE SKIP LOCKED
             ) AS d;
         END LOOP;
-        IF cardinality(v_queues) > 1 THEN
+        IF cardinality(v_walked) > 1 THEN
             v_found := ARRAY(
                 SELECT j.id FROM jobs.job AS j
                 WHERE j.id = ANY(v_found)
@@ -4102,6 +4139,23 @@ BEGIN
         LIMIT 1
     ) <= v_now, FALSE) THEN
         RETURN NULL;
+    END IF;
+    IF cardinality(queues) > jobs_internal.merged_queues_limit() THEN
+        SELECT array_agg(d.id) INTO v_ids FROM (
+            SELECT j.id FROM jobs.job AS j
+            WHERE
+                j.status = 'scheduled' AND NOT j.waiting AND j.run_at <= v_now
+                AND j.queue = ANY(queues)
+                AND (
+                    j.locks = '{}' OR NOT EXISTS (
+                        SELECT FROM jobs.job_lock AS h WHERE h.name = ANY(j.locks)
+                    )
+                )
+            ORDER BY j.run_at ASC
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS d;
+        RETURN v_ids;
     END IF;
     FOR v_i IN 1..cardinality(queues) LOOP
         SELECT v_ids || array_agg(d.id) INTO v_ids FROM (
@@ -9397,6 +9451,13 @@ REVOKE ALL ON FUNCTION jobs_internal.max_json_depth() FROM PUBLIC;
 GRANT ALL ON FUNCTION jobs_internal.max_json_depth() TO jobs_user;
 GRANT ALL ON FUNCTION jobs_internal.max_json_depth() TO jobs_worker;
 GRANT ALL ON FUNCTION jobs_internal.max_json_depth() TO jobs_admin;
+
+
+--
+-- Name: FUNCTION merged_queues_limit(); Type: ACL; Schema: jobs_internal; Owner: -
+--
+
+REVOKE ALL ON FUNCTION jobs_internal.merged_queues_limit() FROM PUBLIC;
 
 
 --

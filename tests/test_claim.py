@@ -70,15 +70,29 @@ def test_several_queues_still_claim_by_priority(db):
     assert row["id"] == urgent
 
 
-@pytest.mark.parametrize("queues", [["a", "b", "c"], None], ids=["three", "every"])
+MANY = [f"q{i:02}" for i in range(20)]  # more than merged_queues_limit()
+
+
+@pytest.mark.parametrize("queues", [["a", "b", "c"], None, MANY],
+                         ids=["three", "every", "more-than-merged"])
 def test_several_queues_are_claimed_in_one_order_across_them(db, queues):
     """Priority first, then run_at, then id, as if the queues were one,
-    however the claims cut the batch."""
+    however the claims cut the batch: walked queue by queue, or (past
+    merged_queues_limit) as one walk. Due scheduled jobs take their turn."""
+    names = MANY if queues == MANY else ["a", "b", "c"]
     now = datetime.now(timezone.utc)
-    made = [make_job(db, queue=q, priority=p, run_at=now - timedelta(seconds=s))
-            for q, p, s in [("a", 2, 5), ("b", 2, 9), ("c", 4, 1), ("a", 4, 3),
-                            ("b", 1, 30), ("c", 2, 7), ("a", 2, 9), ("b", 4, 3),
-                            ("c", 1, 2), ("a", 3, 1)]]
+    made = [make_job(db, queue=names[n % len(names)], priority=p,
+                     run_at=now - timedelta(seconds=s))
+            for n, (p, s) in enumerate([(2, 5), (2, 9), (4, 1), (1, 30), (2, 7),
+                                        (2, 9), (4, 3), (1, 2), (3, 1)])]
+    for name in names[len(made):]:  # every queue of MANY exists, with nothing due
+        make_job(db, queue=name, run_at=now + timedelta(hours=1))
+    # Scheduled, and come due since (maintenance has not queued it).
+    due = make_job(db, queue=names[-1], priority=4, run_at=now + timedelta(hours=1))
+    db.execute("UPDATE jobs.job SET run_at = %s WHERE id = %s",
+               (now - timedelta(seconds=3), due["id"]))
+    made.append(job(db, due["id"]))
+    assert made[-1]["status"] == "scheduled"
     expected = [j["id"] for j in sorted(made, key=lambda j: (-j["priority"], j["run_at"], j["id"]))]
     got: list[int] = []
     while batch := claim(db, queues=queues, max_jobs=3):
