@@ -370,8 +370,8 @@ class Worker:
     def _hold(self) -> int:
         """The most jobs to hold, running or ready: batch_size when given;
         else the handlers and the jobs they finish in one claim's round trip.
-        A job running longer than the mean counts as the mean: when jobs turn
-        long, nothing more is held ready from the next claim on."""
+        A job that has run longer than the mean stands in for it: when jobs
+        turn long, nothing more is held ready from the next claim on."""
         if self.batch_size is not None:
             return self.batch_size
         claim, job = self._claim_seconds, self._job_seconds
