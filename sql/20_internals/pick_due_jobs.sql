@@ -7,10 +7,12 @@
 -- their rows locked but not taken are free again at commit. (Read as one
 -- walk ordered across queues, a claim of two queues sorted every queued job
 -- of both: 18 ms a claim beside 40,000 of them, against 2.6 for one queue.)
--- Each queue walked costs about 80 µs, most of it locking rows that another
--- queue's are taken before, so a claim of more than merged_queues_limit()
--- queues reads them as one walk after all: it sorts their queued jobs, and
--- skips no claimed entry under a held snapshot.
+-- Each queue walked costs about 80 µs, most of it locking rows that lose
+-- to another queue's in the merge, so a claim of more than
+-- merged_queues_limit() queues reads them as one walk after all: it sorts
+-- their queued jobs, and under a held snapshot it walks the entries of
+-- claimed jobs too. The lock test is written out in each query: a function
+-- holding a subquery is never inlined.
 -- Scheduled jobs whose run_at has come are taken too, straight from
 -- scheduled (no promotion step): a job is claimable the moment it is due,
 -- whether or not maintenance has queued it yet. The two kinds merge in
