@@ -647,6 +647,7 @@ A scheduled or queued job becomes cancelled at once. A running job becomes cance
 CREATE FUNCTION api.claim_jobs(queues text[] DEFAULT NULL::text[], worker text DEFAULT NULL::text, max_jobs integer DEFAULT 1, lease_seconds integer DEFAULT 300, wait_seconds numeric DEFAULT 0) RETURNS SETOF api.jobs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     v_worker text := coalesce(nullif(worker, ''), jobs_internal.current_actor());
@@ -841,6 +842,7 @@ The worker holding the job reports it done with its result and counters. A job w
 CREATE FUNCTION api.complete_jobs(results jsonb, worker text DEFAULT NULL::text) RETURNS SETOF api.jobs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
@@ -1193,6 +1195,7 @@ The worker holding the job reports an error. While attempts remain (and retry is
 CREATE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL::text) RETURNS SETOF api.jobs
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
@@ -1449,6 +1452,7 @@ Called by the worker holding a running job: sets progress (0-100) and message wh
 CREATE FUNCTION api.heartbeat_jobs(beats jsonb, worker text DEFAULT NULL::text, lease_seconds integer DEFAULT 300) RETURNS SETOF api.heartbeat_reply
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key

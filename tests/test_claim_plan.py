@@ -99,3 +99,27 @@ def test_jobs_come_due_in_another_queue_cost_a_claim_nothing(db):
                if "scheduled" in n.get("Index Name", "")) <= 1 + len(due)
     running = db.execute("SELECT id FROM jobs.job WHERE status = 'running'").fetchall()
     assert sorted(r[0] for r in running) == sorted(due)
+
+
+@pytest.mark.parametrize("report", ["complete_jobs", "fail_jobs", "heartbeat_jobs"])
+def test_a_worker_s_statements_are_planned_once_a_session(db, report):
+    """A worker claiming and reporting one job at a time: after PostgreSQL's
+    first few calls, each statement inside runs a plan made for any value
+    (its parameters show as $n), not one planned again for this call's
+    values (they would show as constants)."""
+    # Enough jobs that a plan for one id looks cheaper than one for any ids.
+    db.execute("INSERT INTO api.jobs (queue, name) SELECT 'work', 'one' FROM generate_series(1, 20000)")
+    db.execute("ANALYZE jobs.job")
+    claim = "SELECT id FROM api.claim_jobs(queues => ARRAY['work'], worker => 'w', max_jobs => 1)"
+    report_sql = f"SELECT FROM api.{report}(%s::jsonb, 'w')"
+    for _ in range(7):
+        (job_id,), = db.execute(claim).fetchall()
+        db.execute(report_sql, (f'[{{"job_id": {job_id}}}]',))
+    plans = nested_plans(db, claim, ())
+    # (a heartbeat leaves its jobs running: the newest is the one just claimed)
+    (job_id,), = db.execute("SELECT max(id) FROM jobs.job WHERE status = 'running'").fetchall()
+    plans += nested_plans(db, report_sql, (f'[{{"job_id": {job_id}}}]',))
+    by_id = [cond for p in plans for n in walk(p["Plan"]) if n.get("Relation Name") == "job"
+             for cond in (n.get("Index Cond", ""), n.get("Filter", "")) if "id = ANY" in cond]
+    assert by_id, "no statement read jobs by id"
+    assert all("id = ANY ($" in cond for cond in by_id), by_id

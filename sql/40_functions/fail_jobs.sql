@@ -1,13 +1,14 @@
 -- fail_jobs / fail_job: a worker reports failed attempts.
 -- Depends on: api.jobs, 20_internals.
 
--- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
--- here.
+-- SECURITY DEFINER, with generic plans (see claim_jobs.sql): the
+-- caller's queues are checked here.
 CREATE OR REPLACE FUNCTION api.fail_jobs(failures jsonb, worker text DEFAULT NULL)
 RETURNS SETOF api.jobs
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key

@@ -1,8 +1,8 @@
 -- heartbeat_jobs: a worker extends the leases of many running jobs at once;
 -- heartbeat (heartbeat.sql) is this for one job, with errors for a job the
 -- worker does not hold.
--- SECURITY DEFINER (see claim_jobs.sql): the caller's queues are checked
--- here.
+-- SECURITY DEFINER, with generic plans (see claim_jobs.sql): the
+-- caller's queues are checked here.
 -- Depends on: 20_internals.
 
 CREATE TYPE api.heartbeat_reply AS (
@@ -24,6 +24,7 @@ RETURNS SETOF api.heartbeat_reply
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
+SET plan_cache_mode = force_generic_plan
 AS $$
 DECLARE
     -- The ids first, so that the update finds its rows by primary key
