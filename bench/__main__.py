@@ -4,7 +4,9 @@
 housekeeping, compare (the peers' workload: 20,000 jobs, concurrency 16), memory (a
 Worker's resident set across 1,000,000 jobs; a few minutes), endurance (claims beside
 1,000,000 finished jobs, and a 2-minute soak under a held snapshot), dashboard (each
-request of the dashboard's screens and a metrics scrape, at 1,000,000 jobs).
+request of the dashboard's screens and a metrics scrape, at 1,000,000 jobs), headroom
+(the claim path and a submit with parts of jobs.job's triggers and indexes switched off,
+and on a narrow table; it runs last, since it leaves them off).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .compare import compare_table, measure_compare
 from .dashboard import dashboard_table, measure_dashboard
 from .endurance import endurance_table, measure_endurance
 from .enqueue import measure_enqueue
+from .headroom import measure_headroom
 from .housekeeping import claim_cost, claim_cost_table, due_start, due_start_table
 from .memory import measure_memory, memory_table
 from .profile import functions_table, probes_table, profile_sql, split_table
@@ -44,7 +47,7 @@ def _progress(message: str) -> None:
 
 
 PARTS = ("enqueue", "claim", "profile", "scale", "prune", "worker", "housekeeping", "compare",
-         "memory", "endurance", "dashboard")
+         "memory", "endurance", "dashboard", "headroom")
 
 
 def _measure(stack: BenchStack, parts: set[str]) -> str:
@@ -123,6 +126,11 @@ def _measure(stack: BenchStack, parts: set[str]) -> str:
         _progress("prune_jobs while workers claim ...")
         sections.append(section(f"Prune at scale ({SIZES[1]:,} jobs) while workers claim",
                                 prune_table(measure_prune(stack), built)))
+    if "headroom" in parts:
+        # Last: it switches off triggers and drops indexes of this cluster's jobs table.
+        _progress("headroom: the claim path and a submit without parts of them, and a narrow table ...")
+        sections.append(section("Headroom: without parts of what jobs.job keeps, and a narrow table",
+                                figures_table(measure_headroom(stack))))
     return "".join(sections)
 
 
