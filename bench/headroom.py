@@ -8,8 +8,9 @@ own cluster, which is thrown away afterwards.
 The narrow table is the shape other queues use: a job waits and runs in a
 small table, and when it ends it is deleted from there and appended, with
 the times and actors of its transitions, to a record. It keeps less than
-jobsapi (no locks, follow-ups, leases to rescue, row level security or
-transition guard), so it is an upper bound, not a plan.
+jobsapi (no locks, follow-ups, leases to rescue, caller's scope, event
+rows for other transitions, or transition guard; its statements are sent
+as they are, not through functions), so it is an upper bound, not a plan.
 """
 
 from __future__ import annotations
