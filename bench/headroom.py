@@ -7,29 +7,27 @@ own cluster, which is thrown away afterwards.
 
 The narrow table is the shape other queues use: a job waits and runs in a
 small table, and when it ends it is deleted from there and appended, with
-the times and actors of its transitions, to a record. It keeps less than
-jobsapi (no locks, follow-ups, leases to rescue, caller's scope, event
-rows for other transitions, or transition guard; its statements are sent
-as they are, not through functions), so it is an upper bound, not a plan.
+the times and actors of its transitions, to a record. Worker logins claim
+and complete through its functions, which read the caller's scope and
+append counts and run history per statement, as jobsapi's do. It keeps
+less than jobsapi (no locks, follow-ups, leases to rescue, event rows for
+other transitions or transition guard), so it is an upper bound, not a
+plan.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-import time
-
 import psycopg
+from psycopg.types.json import Jsonb
 
 from .ceilings import ONE_INSERT_SQL
-from .claim import run_claims
+from .claim import SqlWorker, run_claims, run_workers
 from .enqueue import ONE_JOB_SQL
 from .pgbench import pgbench_tps
 from .prefill import reset
 from .report import Figure, Rate
-from .settings import CLIENTS, QUEUE, SECONDS
+from .settings import CLIENTS, QUEUE
 from .stack import BenchStack
-from .threads import run_together
 
 BATCH = 100
 NARROW_PREFILL = 200_000
@@ -100,103 +98,127 @@ END;
 $$;
 CREATE TRIGGER job_insert AFTER INSERT ON headroom.job
 REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION headroom.tg_job_insert();
+CREATE TABLE headroom.history (
+    day date NOT NULL, queue text NOT NULL, name text NOT NULL, status text NOT NULL,
+    jobs bigint NOT NULL, duration_sum double precision NOT NULL
+);
+-- A claim of one queue, and a report; each reads the caller's scope and
+-- appends counts (and the report its run history) per statement.
+CREATE FUNCTION headroom.claim(queues text[], worker text, max_jobs integer)
+RETURNS TABLE (id bigint, payload jsonb)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    PERFORM FROM jobs_internal.caller_scope();
+    RETURN QUERY
+    WITH claimed AS (
+        UPDATE headroom.job AS j
+        SET worker = claim.worker, started_at = now(),
+            lease_expires_at = now() + interval '5 minutes', attempts = j.attempts + 1
+        FROM (
+            SELECT c.id FROM headroom.job AS c
+            WHERE c.queue = queues[1] AND c.worker IS NULL
+            ORDER BY c.priority DESC, c.run_at, c.id
+            LIMIT max_jobs
+            FOR UPDATE SKIP LOCKED
+        ) AS picked
+        WHERE j.id = picked.id
+        RETURNING j.id, j.payload, j.queue
+    ),
+    counted AS (
+        INSERT INTO headroom.count (queue, status, jobs)
+        SELECT c.queue, 'running', count(*) FROM claimed AS c GROUP BY c.queue
+    )
+    SELECT c.id, c.payload FROM claimed AS c;
+END;
+$$;
+CREATE FUNCTION headroom.complete(results jsonb, worker text) RETURNS SETOF bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    PERFORM FROM jobs_internal.caller_scope();
+    RETURN QUERY
+    WITH done AS (
+        DELETE FROM headroom.job AS j
+        USING jsonb_to_recordset(results) AS r (job_id bigint, result jsonb)
+        WHERE j.id = r.job_id AND j.worker = complete.worker
+        RETURNING j.*, r.result
+    ),
+    recorded AS (
+        INSERT INTO headroom.record
+        SELECT d.id, d.queue, d.name, 'completed', d.priority, d.run_at, d.created_at,
+               d.started_at, now(), d.owner, d.worker, d.attempts, d.payload, d.result
+        FROM done AS d
+    ),
+    counted AS (
+        INSERT INTO headroom.count (queue, status, jobs)
+        SELECT d.queue, 'completed', count(*) FROM done AS d GROUP BY d.queue
+    ),
+    history AS (
+        INSERT INTO headroom.history (day, queue, name, status, jobs, duration_sum)
+        SELECT current_date, d.queue, d.name, 'completed', count(*),
+               sum(extract(EPOCH FROM now() - d.started_at))
+        FROM done AS d GROUP BY d.queue, d.name
+    )
+    SELECT d.id FROM done AS d;
+END;
+$$;
+GRANT USAGE ON SCHEMA headroom TO jobs_worker;
+GRANT EXECUTE ON FUNCTION headroom.claim(text[], text, integer), headroom.complete(jsonb, text)
+TO jobs_worker;
 """
 
 NARROW_SUBMIT = """INSERT INTO headroom.job (queue, name, payload) VALUES ('enqueue', 'bench', '{"n": 1}');"""
 
-NARROW_CLAIM = """
-UPDATE headroom.job AS j
-SET worker = %(worker)s, started_at = now(), lease_expires_at = now() + interval '5 minutes',
-    attempts = j.attempts + 1
-FROM (
-    SELECT c.id FROM headroom.job AS c
-    WHERE c.queue = %(queue)s AND c.worker IS NULL
-    ORDER BY c.priority DESC, c.run_at, c.id
-    LIMIT %(max_jobs)s
-    FOR UPDATE SKIP LOCKED
-) AS picked
-WHERE j.id = picked.id
-RETURNING j.id, j.payload
-"""
+class NarrowWorker(SqlWorker):
+    """Claims and completes on the narrow table, through its functions."""
 
-NARROW_COMPLETE = """
-WITH done AS (
-    DELETE FROM headroom.job AS j
-    USING jsonb_to_recordset(%(results)s::jsonb) AS r (job_id bigint, result jsonb)
-    WHERE j.id = r.job_id AND j.worker = %(worker)s
-    RETURNING j.*, r.result
-),
-recorded AS (
-    INSERT INTO headroom.record
-    SELECT d.id, d.queue, d.name, 'completed', d.priority, d.run_at, d.created_at,
-           d.started_at, now(), d.owner, d.worker, d.attempts, d.payload, d.result
-    FROM done AS d
-),
-counted AS (
-    INSERT INTO headroom.count (queue, status, jobs)
-    SELECT d.queue, 'completed', count(*) FROM done AS d GROUP BY d.queue
-)
-SELECT count(*) FROM done
-"""
+    function = "headroom.claim"
+
+    def complete(self, ids: list[int]) -> None:
+        self.conn.execute("SELECT count(*) FROM headroom.complete(results => %s, worker => %s)",
+                          (Jsonb([{"job_id": i} for i in ids]), self.name))
 
 
-def _execute(dsn: str, statements: list[str]) -> None:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
+def _narrow_claims(stack: BenchStack) -> float:
+    """Jobs/s of CLIENTS worker logins looping claim BATCH + complete on the narrow table."""
+    with psycopg.connect(stack.dsn, autocommit=True) as conn:
+        conn.execute(NARROW_SCHEMA)
+        conn.execute("INSERT INTO headroom.job (queue, name) SELECT %s, 'noop'"
+                     " FROM generate_series(1, %s)", (QUEUE, NARROW_PREFILL))
+        conn.execute("VACUUM ANALYZE headroom.job")
+        conn.execute("CHECKPOINT")
+    return run_workers(stack, "SQL", CLIENTS, BATCH, worker_class=NarrowWorker).rate
 
 
-def _narrow_claims(dsn: str) -> float:
-    """Jobs/s of CLIENTS threads looping claim BATCH + complete on the narrow table."""
-    _execute(dsn, [NARROW_SCHEMA,
-                   f"INSERT INTO headroom.job (queue, name) SELECT '{QUEUE}', 'noop'"
-                   f" FROM generate_series(1, {NARROW_PREFILL})",
-                   "VACUUM ANALYZE headroom.job", "CHECKPOINT"])
+def _ceiling(stack: BenchStack, clients: int) -> Rate:
+    """pgbench's one-insert rate, measured again before each figure: one
+    part takes minutes, and the machine's speed drifts meanwhile."""
+    reset(stack.dsn)
+    return Rate(f"pgbench one-insert tx, {clients} client{'s' if clients > 1 else ''}",
+                pgbench_tps(stack, "ceiling_insert", ONE_INSERT_SQL, clients=clients), "tx/s")
 
-    def client(index: int, start: threading.Barrier) -> int:
-        worker = f"headroom-{index}"
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            start.wait()
-            deadline = time.perf_counter() + SECONDS
-            done = 0
-            while time.perf_counter() < deadline:
-                ids = [row[0] for row in conn.execute(
-                    NARROW_CLAIM, {"worker": worker, "queue": QUEUE, "max_jobs": BATCH})]
-                if not ids:
-                    break
-                conn.execute(NARROW_COMPLETE, {
-                    "worker": worker, "results": json.dumps([{"job_id": i} for i in ids])})
-                done += len(ids)
-            return done
 
-    counts, elapsed = run_together(CLIENTS, client)
-    return sum(counts) / elapsed
+def _submit(stack: BenchStack, label: str, statement: str) -> Figure:
+    ceiling = _ceiling(stack, 1)
+    return Figure(Rate(label, pgbench_tps(stack, "headroom_submit", statement, clients=1),
+                       "jobs/s"), [ceiling])
 
 
 def measure_headroom(stack: BenchStack) -> list[Figure]:
-    reset(stack.dsn)
-    parallel = Rate(f"pgbench one-insert tx, {CLIENTS} clients",
-                    pgbench_tps(stack, "ceiling_insert", ONE_INSERT_SQL), "tx/s")
-    reset(stack.dsn)
-    serial = Rate("pgbench one-insert tx, 1 client",
-                  pgbench_tps(stack, "ceiling_insert", ONE_INSERT_SQL, clients=1), "tx/s")
     claim_label = f"claim→complete SQL, {CLIENTS} workers, batch {BATCH}"
     submit_label = "submit SQL, 1 job/tx, 1 conn"
     figures: list[Figure] = []
     submits: list[Figure] = []
     for step, statements in STEPS:
-        _execute(stack.dsn, statements)
-        reset(stack.dsn)
+        with psycopg.connect(stack.dsn, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+        ceiling = _ceiling(stack, CLIENTS)
         claims = run_claims(stack, "SQL", CLIENTS, BATCH)
-        figures.append(Figure(Rate(f"{claim_label}, {step}", claims.rate, "jobs/s"), [parallel]))
-        if step == STEPS[0][0] or step == STEPS[-1][0]:
-            reset(stack.dsn)
-            submits.append(Figure(Rate(f"{submit_label}, {step}",
-                                       pgbench_tps(stack, "enqueue_one_serial", ONE_JOB_SQL,
-                                                   clients=1), "jobs/s"), [serial]))
-    figures.append(Figure(Rate(f"{claim_label}, narrow table", _narrow_claims(stack.dsn),
-                               "jobs/s"), [parallel]))
-    submits.append(Figure(Rate(f"{submit_label}, narrow table",
-                               pgbench_tps(stack, "narrow_one_serial", NARROW_SUBMIT, clients=1),
-                               "jobs/s"), [serial]))
+        figures.append(Figure(Rate(f"{claim_label}, {step}", claims.rate, "jobs/s"), [ceiling]))
+        if step in (STEPS[0][0], STEPS[-1][0]):
+            submits.append(_submit(stack, f"{submit_label}, {step}", ONE_JOB_SQL))
+    ceiling = _ceiling(stack, CLIENTS)
+    figures.append(Figure(Rate(f"{claim_label}, narrow table", _narrow_claims(stack), "jobs/s"),
+                          [ceiling]))
+    submits.append(_submit(stack, f"{submit_label}, narrow table", NARROW_SUBMIT))
     return figures + submits
