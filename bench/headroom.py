@@ -168,6 +168,7 @@ TO jobs_worker;
 
 NARROW_SUBMIT = """INSERT INTO headroom.job (queue, name, payload) VALUES ('enqueue', 'bench', '{"n": 1}');"""
 
+
 class NarrowWorker(SqlWorker):
     """Claims and completes on the narrow table, through its functions."""
 
