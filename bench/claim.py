@@ -156,13 +156,14 @@ def _drain(worker: WorkerClient, start: threading.Barrier) -> Tally:
 
 def run_workers(stack: BenchStack, transport: Transport, workers: int, batch: int,
                 track_functions: bool = False,
-                worker_class: type[SqlWorker] = SqlWorker) -> ClaimRun:
+                worker_class: type[SqlWorker] = SqlWorker,
+                http_class: type[HttpWorker] = HttpWorker) -> ClaimRun:
     """Drain the queue as it is with `workers` concurrent workers."""
 
     def client(index: int, start: threading.Barrier) -> Tally:
         name = f"w{index}"
         worker: WorkerClient = (worker_class(stack.dsn, name, batch, track_functions)
-                                if transport == "SQL" else HttpWorker(stack, name, batch))
+                                if transport == "SQL" else http_class(stack, name, batch))
         return _drain(worker, start)
 
     tallies, elapsed = run_together(workers, client)

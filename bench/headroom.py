@@ -7,9 +7,10 @@ own cluster, which is thrown away afterwards.
 
 The narrow table is the shape other queues use: a job waits and runs in a
 small table, and when it ends it is deleted from there and appended, with
-the times and actors of its transitions, to a record. Worker logins claim
-and complete through its functions, which read the caller's scope and
-append counts and run history per statement, as jobsapi's do. It keeps
+the times and actors of its transitions, to a record. Worker logins (and
+worker tokens over HTTP) claim and complete through its functions, which
+read the caller's scope and append counts and run history per statement,
+as jobsapi's do. It keeps
 less than jobsapi (no locks, follow-ups, leases to rescue, event rows for
 other transitions or transition guard), so it is an upper bound, not a
 plan.
@@ -17,11 +18,16 @@ plan.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
+import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
+from . import BenchError
 from .ceilings import ONE_INSERT_SQL
-from .claim import SqlWorker, run_claims, run_workers
+from .claim import HttpWorker, SqlWorker, Transport, run_claims, run_workers
 from .enqueue import ONE_JOB_SQL
 from .pgbench import pgbench_tps
 from .prefill import reset
@@ -31,6 +37,7 @@ from .stack import BenchStack
 
 BATCH = 100
 NARROW_PREFILL = 200_000
+RELOAD_SECONDS = 10  # how long PostgREST may take to see the narrow table's functions
 
 # Each step adds to the ones before it.
 STEPS: list[tuple[str, list[str]]] = [
@@ -164,6 +171,16 @@ $$;
 GRANT USAGE ON SCHEMA headroom TO jobs_worker;
 GRANT EXECUTE ON FUNCTION headroom.claim(text[], text, integer), headroom.complete(jsonb, text)
 TO jobs_worker;
+-- The same over HTTP: PostgREST serves api only. (This cluster is thrown
+-- away after the run; a deploy would remove them.)
+CREATE FUNCTION api.headroom_claim(queues text[], worker text, max_jobs integer)
+RETURNS TABLE (id bigint, payload jsonb)
+LANGUAGE sql AS 'SELECT * FROM headroom.claim(queues, worker, max_jobs)';
+CREATE FUNCTION api.headroom_complete(results jsonb, worker text) RETURNS SETOF bigint
+LANGUAGE sql AS 'SELECT * FROM headroom.complete(results, worker)';
+GRANT EXECUTE ON FUNCTION api.headroom_claim(text[], text, integer),
+    api.headroom_complete(jsonb, text) TO jobs_worker;
+NOTIFY pgrst, 'reload schema';
 """
 
 NARROW_SUBMIT = """INSERT INTO headroom.job (queue, name, payload) VALUES ('enqueue', 'bench', '{"n": 1}');"""
@@ -179,15 +196,41 @@ class NarrowWorker(SqlWorker):
                           (Jsonb([{"job_id": i} for i in ids]), self.name))
 
 
-def _narrow_claims(stack: BenchStack) -> float:
-    """Jobs/s of CLIENTS worker logins looping claim BATCH + complete on the narrow table."""
+class NarrowHttpWorker(HttpWorker):
+    """The same through PostgREST, with a worker token."""
+
+    def claim(self) -> list[int]:
+        jobs = self._rpc("headroom_claim", {"queues": [QUEUE], "worker": self.name,
+                                            "max_jobs": self.batch}).json()
+        return [job["id"] for job in jobs]
+
+    def complete(self, ids: list[int]) -> None:
+        self._rpc("headroom_complete", {"results": [{"job_id": i} for i in ids],
+                                        "worker": self.name})
+
+
+def _create_narrow_table(stack: BenchStack) -> None:
     with psycopg.connect(stack.dsn, autocommit=True) as conn:
         conn.execute(NARROW_SCHEMA)
+    # PostgREST reloads its schema cache on the NOTIFY above.
+    deadline = time.monotonic() + RELOAD_SECONDS
+    while httpx.post(f"{stack.api_url}/rpc/headroom_claim", headers=stack.auth,
+                     json={"queues": [], "worker": "reload", "max_jobs": 0}).status_code == 404:
+        if time.monotonic() > deadline:
+            raise BenchError("PostgREST did not load the narrow table's functions")
+        time.sleep(0.1)
+
+
+def _narrow_claims(stack: BenchStack, transport: Transport) -> float:
+    """Jobs/s of CLIENTS workers looping claim BATCH + complete on the narrow table."""
+    with psycopg.connect(stack.dsn, autocommit=True) as conn:
+        conn.execute("TRUNCATE headroom.job, headroom.record, headroom.count, headroom.history")
         conn.execute("INSERT INTO headroom.job (queue, name) SELECT %s, 'noop'"
                      " FROM generate_series(1, %s)", (QUEUE, NARROW_PREFILL))
         conn.execute("VACUUM ANALYZE headroom.job")
         conn.execute("CHECKPOINT")
-    return run_workers(stack, "SQL", CLIENTS, BATCH, worker_class=NarrowWorker).rate
+    return run_workers(stack, transport, CLIENTS, BATCH, worker_class=NarrowWorker,
+                       http_class=NarrowHttpWorker).rate
 
 
 def _ceiling(stack: BenchStack, clients: int) -> Rate:
@@ -205,7 +248,11 @@ def _submit(stack: BenchStack, label: str, statement: str) -> Figure:
 
 
 def measure_headroom(stack: BenchStack) -> list[Figure]:
-    claim_label = f"claim→complete SQL, {CLIENTS} workers, batch {BATCH}"
+    def claims(transport: Transport, step: str, rate: Callable[[], float]) -> Figure:
+        ceiling = _ceiling(stack, CLIENTS)
+        label = f"claim→complete {transport}, {CLIENTS} workers, batch {BATCH}, {step}"
+        return Figure(Rate(label, rate(), "jobs/s"), [ceiling])
+
     submit_label = "submit SQL, 1 job/tx, 1 conn"
     figures: list[Figure] = []
     submits: list[Figure] = []
@@ -213,13 +260,13 @@ def measure_headroom(stack: BenchStack) -> list[Figure]:
         with psycopg.connect(stack.dsn, autocommit=True) as conn:
             for statement in statements:
                 conn.execute(statement)
-        ceiling = _ceiling(stack, CLIENTS)
-        claims = run_claims(stack, "SQL", CLIENTS, BATCH)
-        figures.append(Figure(Rate(f"{claim_label}, {step}", claims.rate, "jobs/s"), [ceiling]))
+        transports: list[Transport] = ["SQL", "HTTP"] if step == STEPS[0][0] else ["SQL"]
+        figures += [claims(t, step, lambda t=t: run_claims(stack, t, CLIENTS, BATCH).rate)
+                    for t in transports]
         if step in (STEPS[0][0], STEPS[-1][0]):
             submits.append(_submit(stack, f"{submit_label}, {step}", ONE_JOB_SQL))
-    ceiling = _ceiling(stack, CLIENTS)
-    figures.append(Figure(Rate(f"{claim_label}, narrow table", _narrow_claims(stack), "jobs/s"),
-                          [ceiling]))
+    _create_narrow_table(stack)
+    figures += [claims(t, "narrow table", lambda t=t: _narrow_claims(stack, t))
+                for t in ("SQL", "HTTP")]
     submits.append(_submit(stack, f"{submit_label}, narrow table", NARROW_SUBMIT))
     return figures + submits
