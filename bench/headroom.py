@@ -10,10 +10,9 @@ small table, and when it ends it is deleted from there and appended, with
 the times and actors of its transitions, to a record. Worker logins (and
 worker tokens over HTTP) claim and complete through its functions, which
 read the caller's scope and append counts and run history per statement,
-as jobsapi's do. It keeps
-less than jobsapi (no locks, follow-ups, leases to rescue, event rows for
-other transitions or transition guard), so it is an upper bound, not a
-plan.
+as jobsapi's do. It keeps less than jobsapi (no locks, follow-ups, leases
+to rescue, event rows for other transitions or transition guard), so it is
+an upper bound, not a plan.
 """
 
 from __future__ import annotations
