@@ -31,6 +31,7 @@ from jobsapi import (
     Unavailable,
 )
 from jobsapi.errors import error_class, from_psycopg, make_error
+from jobsapi.models import QueuePage
 
 PRIORITY_MESSAGE = "Priority must be between 1 (low) and 4 (urgent)"
 WORKER = "w1"
@@ -1000,3 +1001,19 @@ def test_rows_round_trip_through_to_dict_and_keep_unknown_keys(client: Client) -
     assert newer.to_dict()["shiny"] is True
     assert not job.finished
     assert client.cancel(job.id).finished
+
+
+def test_rows_built_from_answers_share_nothing_mutable() -> None:
+    # Rows are built without __init__ (models.py): each still gets its own
+    # extra, counts and jobs, and a field the answer leaves out its default.
+    first, second = Queue.from_row({"name": "a"}), Queue.from_row({"name": "b", "new": 1})
+    first.counts["queued"] = 1
+    first.extra["seen"] = True
+    assert second.counts == {} and second.extra == {"new": 1}
+    assert Queue.from_row({"name": "c"}).extra == {}
+    page = QueuePage.from_row({"name": "q", "jobs": [{"id": 7}]})
+    assert QueuePage.from_row({"name": "q"}).jobs == [] and page.jobs[0].id == 7
+    partial = Job.from_row({"id": 5, "started_at": "2026-01-02T03:04:05+00:00"})
+    assert (partial.queue, partial.attempts, partial.payload) == ("default", 0, None)
+    assert partial.started_at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    assert partial == Job(id=5, started_at=partial.started_at)

@@ -25,20 +25,34 @@ def parse_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value)
 
 
-_FIELD_NAMES: dict[type, dict[str, str]] = {}
+@dataclass(frozen=True)
+class _Shape:
+    """What building a row of one class needs, worked out once per class."""
+
+    names: frozenset[str]  # the fields a response may set (every one but extra)
+    defaults: dict[str, Any]  # each field's plain default, under the field's own string
+    factories: tuple[tuple[str, Any], ...]  # fields made fresh per row (extra, lists, dicts)
 
 
-def _field_names(cls: type) -> dict[str, str]:
-    """The fields a row class takes from a response (every one but extra),
-    each mapped to the class's own string for it: a key decoded from JSON
-    is an equal but other string, which Python matches to a keyword
-    argument only after comparing it with every parameter name. Kept per
-    class, since a worker builds thousands of rows a second."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = {f.name: f.name for f in dataclasses.fields(cls)
-                                     if f.name != "extra"}
-    return names
+_SHAPES: dict[type, _Shape] = {}
+
+
+def _shape(cls: type) -> _Shape:
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fields = dataclasses.fields(cls)
+        required = [f.name for f in fields if f.default is dataclasses.MISSING
+                    and f.default_factory is dataclasses.MISSING]
+        if required:
+            # from_row fills in what an answer leaves out from the defaults.
+            raise TypeError(f"{cls.__name__}: every field of a row needs a default,"
+                            f" not {', '.join(required)}")
+        shape = _SHAPES[cls] = _Shape(
+            frozenset(f.name for f in fields if f.name != "extra"),
+            {f.name: f.default for f in fields if f.default is not dataclasses.MISSING},
+            tuple((f.name, f.default_factory) for f in fields
+                  if f.default_factory is not dataclasses.MISSING))
+    return shape
 
 
 @dataclass
@@ -50,18 +64,34 @@ class Row:
 
     @classmethod
     def from_row(cls: type[R], row: dict[str, Any]) -> R:
-        """A row from the JSON object of a response (or a psycopg dict row)."""
-        names = _field_names(cls)
-        if row.keys() <= names.keys():
-            known, extra = {names[k]: v for k, v in row.items()}, {}
+        """A row from the JSON object of a response (or a psycopg dict row).
+
+        Built without calling __init__, which only assigns: a worker builds
+        thousands of rows a second, and a call with some forty keywords
+        cost more than everything else here. Every field has a default, so
+        the defaults go in first; a key decoded from JSON then keeps the
+        field's own string in the instance's dict (an equal string from
+        JSON would make every attribute read compare the two)."""
+        shape = _shape(cls)
+        row_object = cls.__new__(cls)
+        values = row_object.__dict__
+        values.update(shape.defaults)
+        for name, factory in shape.factories:
+            values[name] = factory()
+        if row.keys() <= shape.names:
+            values.update(row)
         else:
-            known = {names[k]: v for k, v in row.items() if k in names}
-            extra = {k: v for k, v in row.items() if k not in names}
-        for k in cls.TIMES:
-            v = known.get(k)
-            if v is not None:
-                known[k] = parse_time(v)
-        return cls(**known, extra=extra)
+            extra = values["extra"]
+            for key, value in row.items():
+                if key in shape.names:
+                    values[key] = value
+                else:
+                    extra[key] = value
+        for key in cls.TIMES:
+            value = values[key]
+            if value is not None:
+                values[key] = parse_time(value)
+        return row_object
 
     def values(self) -> dict[str, Any]:
         """The row's fields as they are (timestamps as datetimes), extra keys last."""
