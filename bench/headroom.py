@@ -12,7 +12,9 @@ worker tokens over HTTP) claim and complete through its functions, which
 read the caller's scope and append counts and run history per statement,
 as jobsapi's do. It keeps less than jobsapi (no locks, follow-ups, leases
 to rescue, event rows for other transitions or transition guard), so it is
-an upper bound, not a plan.
+an upper bound, not a plan. Then the narrow table gets back, step by step,
+what costs most of that: the indexes jobsapi keeps on finished jobs, and an
+event row per transition.
 """
 
 from __future__ import annotations
@@ -92,6 +94,15 @@ CREATE TABLE headroom.record (
 );
 CREATE INDEX ON headroom.record (id);
 CREATE TABLE headroom.count (queue text NOT NULL, status text NOT NULL, jobs bigint NOT NULL);
+-- Written to only from the last of NARROW_STEPS on.
+CREATE TABLE headroom.event (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id bigint NOT NULL,
+    to_status text NOT NULL,
+    actor text NOT NULL,
+    happened_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX ON headroom.event (job_id);
 -- A submit appends its counts and NOTIFYs, as jobsapi's does.
 CREATE FUNCTION headroom.tg_job_insert() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -184,6 +195,36 @@ NOTIFY pgrst, 'reload schema';
 
 NARROW_SUBMIT = """INSERT INTO headroom.job (queue, name, payload) VALUES ('enqueue', 'bench', '{"n": 1}');"""
 
+# Then what the narrow table gives back of what jobsapi keeps, each step
+# adding to the ones before it (SQL only).
+NARROW_STEPS: list[tuple[str, str]] = [
+    ("narrow table, with the indexes jobsapi keeps on finished jobs", """
+DROP INDEX headroom.record_id_idx;
+ALTER TABLE headroom.record ADD PRIMARY KEY (id),
+    ADD COLUMN expires_at timestamptz NOT NULL DEFAULT now() + interval '30 days';
+CREATE INDEX ON headroom.record (owner, id);
+CREATE INDEX ON headroom.record (queue, status, id);
+CREATE INDEX ON headroom.record (expires_at);
+CREATE INDEX ON headroom.record (name, started_at) WHERE status = 'completed';
+CREATE INDEX ON headroom.record USING brin (created_at);
+CREATE INDEX ON headroom.job (owner, id);
+"""),
+    ("... and an event row per transition, as jobsapi's event log", """
+CREATE FUNCTION headroom.tg_event() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
+BEGIN
+    INSERT INTO headroom.event (job_id, to_status, actor)
+    SELECT n.id, TG_ARGV[0], current_user FROM new_rows AS n;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER started AFTER UPDATE ON headroom.job REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION headroom.tg_event('running');
+CREATE TRIGGER ended AFTER INSERT ON headroom.record REFERENCING NEW TABLE AS new_rows
+FOR EACH STATEMENT EXECUTE FUNCTION headroom.tg_event('completed');
+"""),
+]
+
 
 class NarrowWorker(SqlWorker):
     """Claims and completes on the narrow table, through its functions."""
@@ -223,7 +264,8 @@ def _create_narrow_table(stack: BenchStack) -> None:
 def _narrow_claims(stack: BenchStack, transport: Transport) -> float:
     """Jobs/s of CLIENTS workers looping claim BATCH + complete on the narrow table."""
     with psycopg.connect(stack.dsn, autocommit=True) as conn:
-        conn.execute("TRUNCATE headroom.job, headroom.record, headroom.count, headroom.history")
+        conn.execute("TRUNCATE headroom.job, headroom.record, headroom.count, headroom.history,"
+                     " headroom.event")
         conn.execute("INSERT INTO headroom.job (queue, name) SELECT %s, 'noop'"
                      " FROM generate_series(1, %s)", (QUEUE, NARROW_PREFILL))
         conn.execute("VACUUM ANALYZE headroom.job")
@@ -268,4 +310,8 @@ def measure_headroom(stack: BenchStack) -> list[Figure]:
     figures += [claims(t, "narrow table", lambda t=t: _narrow_claims(stack, t))
                 for t in ("SQL", "HTTP")]
     submits.append(_submit(stack, f"{submit_label}, narrow table", NARROW_SUBMIT))
+    for step, statements in NARROW_STEPS:
+        with psycopg.connect(stack.dsn, autocommit=True) as conn:
+            conn.execute(statements)
+        figures.append(claims("SQL", step, lambda: _narrow_claims(stack, "SQL")))
     return figures + submits

@@ -42,7 +42,8 @@ class BenchStack:
     api_url: str
     token: str  # jobs_admin
     worker_token: str  # jobs_worker, allowed the bench queue
-
+    pg_pid: int  # the postmaster
+    postgrest_pid: int
 
     @property
     def dsn(self) -> str:
@@ -70,9 +71,12 @@ def running_stack() -> Iterator[BenchStack]:
 
     with throwaway_stack("jobsapi-bench-", database=DATABASE,
                          before_postgrest=add_bench_objects) as made:
-        assert made.postgrest is not None
+        postgrest_pid = made.postgrest.pid() if made.postgrest is not None else None
+        assert made.postgrest is not None and postgrest_pid is not None
+        postmaster_pid = int((made.cluster.datadir / "postmaster.pid").read_text().split()[0])
         stack = BenchStack(made.workdir, made.cluster.port, made.postgrest.url,
                            make_token(made.secret, "jobs_admin", "bench"),
-                           make_token(made.secret, "jobs_worker", "bench", queues=[QUEUE]))
+                           make_token(made.secret, "jobs_worker", "bench", queues=[QUEUE]),
+                           postmaster_pid, postgrest_pid)
         _check_api(stack)
         yield stack
