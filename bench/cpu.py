@@ -23,7 +23,9 @@ def process_cpu_seconds(pid: int) -> float:
 
 def cluster_cpu_seconds(postmaster_pid: int) -> float:
     """PostgreSQL's CPU time: the postmaster, the backends and background
-    processes alive now, and those that ended (the postmaster reaped them)."""
+    processes alive now, and those that ended (the postmaster reaped them).
+    A backend that ends between the two reads is missed or counted twice;
+    the connections a figure measures stay open through it."""
     fields = _stat(postmaster_pid)
     total = sum(int(f) for f in fields[11:15]) / TICKS
     for entry in Path("/proc").iterdir():
@@ -32,7 +34,7 @@ def cluster_cpu_seconds(postmaster_pid: int) -> float:
         try:
             child = _stat(int(entry.name))
         except (FileNotFoundError, ProcessLookupError):
-            continue  # ended meanwhile: counted with the postmaster's reaped children
+            continue  # ended meanwhile
         if int(child[1]) == postmaster_pid:
             total += (int(child[11]) + int(child[12])) / TICKS
     return total

@@ -71,8 +71,9 @@ def running_stack() -> Iterator[BenchStack]:
 
     with throwaway_stack("jobsapi-bench-", database=DATABASE,
                          before_postgrest=add_bench_objects) as made:
-        postgrest_pid = made.postgrest.pid() if made.postgrest is not None else None
-        assert made.postgrest is not None and postgrest_pid is not None
+        assert made.postgrest is not None
+        postgrest_pid = made.postgrest.pid()
+        assert postgrest_pid is not None
         postmaster_pid = int((made.cluster.datadir / "postmaster.pid").read_text().split()[0])
         stack = BenchStack(made.workdir, made.cluster.port, made.postgrest.url,
                            make_token(made.secret, "jobs_admin", "bench"),
